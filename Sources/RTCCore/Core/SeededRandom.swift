@@ -1,0 +1,21 @@
+/// A small, fast, seeded pseudo-random generator (SplitMix64) for deterministic tests,
+/// network emulation, mutation runs and benchmarks. Not for cryptographic use.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    public var state: UInt64
+
+    public init(seed: UInt64) { self.state = seed }
+
+    @inlinable
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// `n` random bytes.
+    public mutating func bytes(_ n: Int) -> [UInt8] {
+        (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) }
+    }
+}

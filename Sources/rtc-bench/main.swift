@@ -1,0 +1,12 @@
+import ArgumentParser
+import CMallocCounter
+import RTCCore
+
+struct RTCBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rtc-bench",
+        abstract: "Packet-level benchmarks and robustness runs for RTCCore",
+        subcommands: [])
+}
+
+RTCBench.main()
