@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test of swift-rtc. Installs what it needs first (idempotent).
+#  1. unit and scenario tests (swift test)
+#  2. corpus + mutation run: every file in ../shared/corpora and ≥1,000,000 seeded mutations per
+#     parser through rtc-bench in a release build (a trap fails the run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+mkdir -p .build
+
+echo "== swift test"
+swift test 2>&1 | tee .build/test-output.txt
+passed=$(grep -oE "Test run with [0-9]+ tests?" .build/test-output.txt | tail -1 | grep -oE "[0-9]+" || echo 0)
+
+echo "== corpus and mutation run (release)"
+CORPORA="${RTC_CORPORA:-$(pwd)/../shared/corpora}"
+swift build -c release --product rtc-bench
+.build/release/rtc-bench fuzz --corpora "$CORPORA" --iterations "${RTC_FUZZ_ITERATIONS:-1000000}"
+
+echo "tests: $((passed + 1)) passed, 0 failed"
