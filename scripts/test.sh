@@ -17,4 +17,7 @@ CORPORA="${RTC_CORPORA:-$(pwd)/../shared/corpora}"
 swift build -c release --product rtc-bench
 .build/release/rtc-bench fuzz --corpora "$CORPORA" --iterations "${RTC_FUZZ_ITERATIONS:-1000000}"
 
-echo "tests: $((passed + 1)) passed, 0 failed"
+echo "== parse rates and heap allocations per parse (release; fails if RTP parsing allocates)"
+.build/release/rtc-bench parse --count 1000000
+
+echo "tests: $((passed + 2)) passed, 0 failed"

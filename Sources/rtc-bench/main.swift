@@ -6,7 +6,7 @@ struct RTCBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rtc-bench",
         abstract: "Packet-level benchmarks and robustness runs for RTCCore",
-        subcommands: [])
+        subcommands: [FuzzCommand.self, ParseCommand.self])
 }
 
 RTCBench.main()
