@@ -1,0 +1,5 @@
+/// What ``ICEAgent/pollOutput()`` and ``ICELiteAgent/pollOutput()`` return.
+public enum ICEOutput: Sendable, Hashable {
+    case transmit(ICETransmit)
+    case event(ICEEvent)
+}
