@@ -133,14 +133,14 @@ public final class SRTPSession {
 
     // MARK: - Implementation
 
-    enum Operation {
+    private enum Operation {
         case protectRTP, unprotectRTP, protectRTCP, unprotectRTCP
     }
 
     /// Largest packet handed to libsrtp2, whose lengths are `int`: far above any UDP datagram.
+    private static let maximumPacketLength = 0x10000
 
-    static let maximumPacketLength = 0x10000
-    func run(
+    private func run(
         _ buffer: UnsafeMutableRawBufferPointer, _ length: Int, minimum: Int, room: Int,
         _ operation: Operation
     ) throws(SRTPError) -> Int {
@@ -177,7 +177,7 @@ public final class SRTPSession {
         return Int(len)
     }
 
-    func recordFailure(_ status: srtp_err_status_t) -> SRTPError {
+    private func recordFailure(_ status: srtp_err_status_t) -> SRTPError {
         switch status {
         case srtp_err_status_auth_fail:
             stats.authFailures &+= 1
