@@ -25,14 +25,31 @@ typedef struct {
     size_t cap;
     size_t head;
     size_t count;
+} rtc_dgram_fifo;
+
+// Retransmissions of one flight prepared in advance, at most this many (OpenSSL fails a flight
+// after 12 timer expiries, so 11 is the most it can produce).
+#define RTC_MAX_PREPARED 11
+
+typedef struct rtc_dgram_queue {
+    rtc_dgram_fifo fifo;
+    // Write BIO only: retransmission preparation (see rtc_dtls_timer_cb).
+    rtc_dgram_fifo prepared;
+    size_t prepared_slot_len[RTC_MAX_PREPARED];
+    int prepared_slots;      // slots captured for the current flight
+    int prepared_released;   // slots handed back to the caller
+    int prepared_wanted;     // slots to prepare per flight
+    int capturing;           // 1: writes go to `prepared`; 2: writes are dropped
     unsigned long timer_starts;
+    // Read BIO only: the write BIO's state, so that a read ends a capture.
+    struct rtc_dgram_queue *partner;
 } rtc_dgram_queue;
 
 static BIO_METHOD *rtc_queue_method = NULL;
 static int rtc_queue_type = 0;
 static pthread_once_t rtc_queue_once = PTHREAD_ONCE_INIT;
 
-static int rtc_queue_append(rtc_dgram_queue *q, const void *bytes, size_t n) {
+static int rtc_queue_append(rtc_dgram_fifo *q, const void *bytes, size_t n) {
     if (n > UINT32_MAX) return 0;
     size_t need = q->len + 4 + n;
     if (need < q->len) return 0;
@@ -55,14 +72,14 @@ static int rtc_queue_append(rtc_dgram_queue *q, const void *bytes, size_t n) {
     return 1;
 }
 
-static long rtc_queue_peek_length(const rtc_dgram_queue *q) {
+static long rtc_queue_peek_length(const rtc_dgram_fifo *q) {
     if (q->count == 0) return -1;
     uint32_t n32;
     memcpy(&n32, q->data + q->head, 4);
     return (long)n32;
 }
 
-static long rtc_queue_take(rtc_dgram_queue *q, void *out, size_t cap) {
+static long rtc_queue_take(rtc_dgram_fifo *q, void *out, size_t cap) {
     long n = rtc_queue_peek_length(q);
     if (n < 0) return -1;
     size_t copy = (size_t)n < cap ? (size_t)n : cap;
@@ -76,7 +93,7 @@ static long rtc_queue_take(rtc_dgram_queue *q, void *out, size_t cap) {
     return (long)copy;
 }
 
-static void rtc_queue_clear(rtc_dgram_queue *q) {
+static void rtc_queue_clear(rtc_dgram_fifo *q) {
     q->head = 0;
     q->len = 0;
     q->count = 0;
@@ -86,7 +103,13 @@ static int rtc_queue_write(BIO *b, const char *in, int inl) {
     BIO_clear_retry_flags(b);
     rtc_dgram_queue *q = BIO_get_data(b);
     if (q == NULL || in == NULL || inl < 0) return -1;
-    if (!rtc_queue_append(q, in, (size_t)inl)) return -1;
+    if (q->capturing == 2) return inl;
+    if (q->capturing == 1 && q->prepared_slots > 0) {
+        if (!rtc_queue_append(&q->prepared, in, (size_t)inl)) return -1;
+        q->prepared_slot_len[q->prepared_slots - 1]++;
+        return inl;
+    }
+    if (!rtc_queue_append(&q->fifo, in, (size_t)inl)) return -1;
     return inl;
 }
 
@@ -94,11 +117,13 @@ static int rtc_queue_read(BIO *b, char *out, int outl) {
     BIO_clear_retry_flags(b);
     rtc_dgram_queue *q = BIO_get_data(b);
     if (q == NULL || out == NULL || outl < 0) return -1;
-    if (q->count == 0) {
+    // OpenSSL reads only after a retransmission burst is complete: stop capturing.
+    if (q->partner != NULL) q->partner->capturing = 0;
+    if (q->fifo.count == 0) {
         BIO_set_retry_read(b);
         return -1;
     }
-    return (int)rtc_queue_take(q, out, (size_t)outl);
+    return (int)rtc_queue_take(&q->fifo, out, (size_t)outl);
 }
 
 static long rtc_queue_ctrl(BIO *b, int cmd, long num, void *ptr) {
@@ -108,14 +133,14 @@ static long rtc_queue_ctrl(BIO *b, int cmd, long num, void *ptr) {
     case BIO_CTRL_FLUSH:
         return 1;
     case BIO_CTRL_PENDING: {
-        long n = q ? rtc_queue_peek_length(q) : -1;
+        long n = q ? rtc_queue_peek_length(&q->fifo) : -1;
         return n < 0 ? 0 : n;
     }
     case BIO_CTRL_WPENDING:
         // Every write is a complete datagram already handed over: nothing is buffered.
         return 0;
     case BIO_CTRL_RESET:
-        if (q) rtc_queue_clear(q);
+        if (q) rtc_queue_clear(&q->fifo);
         return 1;
     case BIO_CTRL_GET_CLOSE:
         return BIO_get_shutdown(b);
@@ -144,7 +169,8 @@ static int rtc_queue_destroy(BIO *b) {
     if (b == NULL) return 0;
     rtc_dgram_queue *q = BIO_get_data(b);
     if (q != NULL) {
-        OPENSSL_free(q->data);
+        OPENSSL_free(q->fifo.data);
+        OPENSSL_free(q->prepared.data);
         OPENSSL_free(q);
     }
     BIO_set_data(b, NULL);
@@ -183,28 +209,28 @@ BIO *rtc_dtls_bio_new(void) {
 int rtc_dtls_bio_push(BIO *bio, const void *data, size_t len) {
     rtc_dgram_queue *q = rtc_queue_of(bio);
     if (q == NULL || (data == NULL && len > 0)) return 0;
-    return rtc_queue_append(q, data, len);
+    return rtc_queue_append(&q->fifo, data, len);
 }
 
 long rtc_dtls_bio_next_length(BIO *bio) {
     rtc_dgram_queue *q = rtc_queue_of(bio);
-    return q ? rtc_queue_peek_length(q) : -1;
+    return q ? rtc_queue_peek_length(&q->fifo) : -1;
 }
 
 long rtc_dtls_bio_pop(BIO *bio, void *out, size_t cap) {
     rtc_dgram_queue *q = rtc_queue_of(bio);
     if (q == NULL || (out == NULL && cap > 0)) return -1;
-    return rtc_queue_take(q, out, cap);
+    return rtc_queue_take(&q->fifo, out, cap);
 }
 
 size_t rtc_dtls_bio_count(BIO *bio) {
     rtc_dgram_queue *q = rtc_queue_of(bio);
-    return q ? q->count : 0;
+    return q ? q->fifo.count : 0;
 }
 
 void rtc_dtls_bio_clear(BIO *bio) {
     rtc_dgram_queue *q = rtc_queue_of(bio);
-    if (q) rtc_queue_clear(q);
+    if (q) rtc_queue_clear(&q->fifo);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,19 +335,56 @@ SSL_CTX *rtc_dtls_ctx_new(X509 *cert, EVP_PKEY *key) {
     return ctx;
 }
 
-// OpenSSL calls this with 0 when it starts its timer for a new flight and with the previous
-// duration when DTLSv1_handle_timeout fires. Returning 1 µs makes OpenSSL's own real-time timer
-// always expired by the time the caller's virtual-time schedule asks for a retransmission.
-static unsigned int rtc_dtls_timer_cb(SSL *s, unsigned int previous_us) {
-    if (previous_us == 0) {
-        rtc_dgram_queue *q = rtc_queue_of(SSL_get_wbio(s));
-        if (q) q->timer_starts++;
-    }
-    return 1;
+// Retransmission in virtual time.
+//
+// OpenSSL's DTLS timer runs on the real clock, and OpenSSL itself retransmits whenever it finds
+// the timer expired at the start of a read (dtls1_read_bytes) or after a failed read. So a
+// timer that is "always expired" makes OpenSSL retransmit on every datagram received, and loop
+// until it gives up; a timer that never expires lets no retransmission happen at all.
+//
+// Instead, the retransmissions of a flight are prepared in advance and held: when OpenSSL
+// starts the timer for a new flight (callback with 0) the duration returned is 1 µs, so at the
+// first read after the flight OpenSSL finds it expired and retransmits; each such retransmission
+// announces itself through this callback (with the previous duration) just before its records
+// are written, and the write BIO captures them as one prepared slot instead of sending them.
+// After `prepared_wanted` slots the callback returns an hour, which ends the burst; the read
+// that follows ends the capture. Each slot holds a complete, valid retransmission (fresh record
+// sequence numbers, current epoch keys): the caller's virtual-time schedule releases one slot per
+// expiry (rtc_dtls_release_retransmission). A new flight, or an answered one, drops them.
+#define RTC_TIMER_EXPIRED_US 1u
+#define RTC_TIMER_NEVER_US 3600000000u
+
+static void rtc_prepared_reset(rtc_dgram_queue *q) {
+    rtc_queue_clear(&q->prepared);
+    q->prepared_slots = 0;
+    q->prepared_released = 0;
+    q->capturing = 0;
 }
 
-int rtc_dtls_ssl_setup(SSL *ssl, int is_server, long mtu, const char *srtp_profiles) {
+static unsigned int rtc_dtls_timer_cb(SSL *s, unsigned int previous_us) {
+    rtc_dgram_queue *q = rtc_queue_of(SSL_get_wbio(s));
+    if (q == NULL) return RTC_TIMER_NEVER_US;
+    if (previous_us == 0) {
+        // A new flight was just sent.
+        q->timer_starts++;
+        rtc_prepared_reset(q);
+        return q->prepared_wanted > 0 ? RTC_TIMER_EXPIRED_US : RTC_TIMER_NEVER_US;
+    }
+    // OpenSSL is about to retransmit the flight: capture it as the next prepared slot.
+    if (q->prepared_slots < q->prepared_wanted && q->prepared_slots < RTC_MAX_PREPARED) {
+        q->prepared_slot_len[q->prepared_slots] = 0;
+        q->prepared_slots++;
+        q->capturing = 1;
+    } else {
+        q->capturing = 2;
+    }
+    return q->prepared_slots < q->prepared_wanted ? RTC_TIMER_EXPIRED_US : RTC_TIMER_NEVER_US;
+}
+
+int rtc_dtls_ssl_setup(SSL *ssl, int is_server, long mtu, const char *srtp_profiles,
+                       int prepared_retransmissions) {
     if (ssl == NULL || srtp_profiles == NULL) return 0;
+    if (prepared_retransmissions < 0 || prepared_retransmissions > RTC_MAX_PREPARED) return 0;
     BIO *rbio = rtc_dtls_bio_new();
     BIO *wbio = rtc_dtls_bio_new();
     if (rbio == NULL || wbio == NULL) {
@@ -329,6 +392,10 @@ int rtc_dtls_ssl_setup(SSL *ssl, int is_server, long mtu, const char *srtp_profi
         BIO_free(wbio);
         return 0;
     }
+    rtc_dgram_queue *rq = BIO_get_data(rbio);
+    rtc_dgram_queue *wq = BIO_get_data(wbio);
+    wq->prepared_wanted = prepared_retransmissions;
+    rq->partner = wq;
     SSL_set_bio(ssl, rbio, wbio);  // the SSL owns both from here on
     SSL_set_options(ssl, SSL_OP_NO_QUERY_MTU);
     if (SSL_set_mtu(ssl, mtu) <= 0) return 0;
@@ -345,6 +412,32 @@ unsigned long rtc_dtls_take_timer_starts(SSL *ssl) {
     unsigned long n = q->timer_starts;
     q->timer_starts = 0;
     return n;
+}
+
+long rtc_dtls_release_retransmission(SSL *ssl) {
+    rtc_dgram_queue *q = ssl ? rtc_queue_of(SSL_get_wbio(ssl)) : NULL;
+    if (q == NULL || q->capturing != 0 || q->prepared_released >= q->prepared_slots) return 0;
+    size_t n = q->prepared_slot_len[q->prepared_released++];
+    long moved = 0;
+    for (size_t i = 0; i < n; i++) {
+        long len = rtc_queue_peek_length(&q->prepared);
+        if (len < 0) break;
+        if (!rtc_queue_append(&q->fifo, q->prepared.data + q->prepared.head + 4, (size_t)len))
+            return -1;
+        rtc_queue_take(&q->prepared, NULL, 0);
+        moved++;
+    }
+    return moved;
+}
+
+int rtc_dtls_prepared_retransmissions(SSL *ssl) {
+    rtc_dgram_queue *q = ssl ? rtc_queue_of(SSL_get_wbio(ssl)) : NULL;
+    return q ? q->prepared_slots - q->prepared_released : 0;
+}
+
+void rtc_dtls_drop_retransmissions(SSL *ssl) {
+    rtc_dgram_queue *q = ssl ? rtc_queue_of(SSL_get_wbio(ssl)) : NULL;
+    if (q) rtc_prepared_reset(q);
 }
 
 int rtc_dtls_timer_running(SSL *ssl) {

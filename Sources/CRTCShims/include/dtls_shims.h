@@ -42,14 +42,23 @@ int rtc_dtls_generate_certificate(const char *common_name, int64_t not_before_un
 // Returns NULL on failure (e.g. the key does not match the certificate).
 SSL_CTX *rtc_dtls_ctx_new(X509 *cert, EVP_PKEY *key);
 // Attaches two queue BIOs (read, write), sets the MTU (bytes per datagram), the use_srtp
-// profile list, the virtual-time timer callback and the role. Returns 1, or 0 on failure.
-int rtc_dtls_ssl_setup(SSL *ssl, int is_server, long mtu, const char *srtp_profiles);
+// profile list, the retransmission timer callback and the role. Up to
+// `prepared_retransmissions` (0...11) retransmissions of each flight are prepared in advance
+// and held until released (see dtls_shims.c). Returns 1, or 0 on failure.
+int rtc_dtls_ssl_setup(SSL *ssl, int is_server, long mtu, const char *srtp_profiles,
+                       int prepared_retransmissions);
 // How many times OpenSSL started its retransmission timer afresh (a new flight) since the last
-// call; resets the count. The timer callback makes OpenSSL's own real-time timer expire after
-// 1 µs so that the caller's virtual-time schedule alone decides when to retransmit.
+// call; resets the count.
 unsigned long rtc_dtls_take_timer_starts(SSL *ssl);
 // 1 when OpenSSL's retransmission timer is running (a flight awaits an answer), else 0.
 int rtc_dtls_timer_running(SSL *ssl);
+// Moves the next prepared retransmission of the current flight to the write BIO's queue.
+// Returns the number of datagrams moved (0 when none is left), or -1 on allocation failure.
+long rtc_dtls_release_retransmission(SSL *ssl);
+// Prepared retransmissions not released yet.
+int rtc_dtls_prepared_retransmissions(SSL *ssl);
+// Drops the prepared retransmissions (the flight was answered or the endpoint stopped).
+void rtc_dtls_drop_retransmissions(SSL *ssl);
 // Sends close_notify (SSL_shutdown). Returns SSL_shutdown's result.
 int rtc_dtls_shutdown(SSL *ssl);
 

@@ -5,8 +5,8 @@ public struct DTLSConfiguration: Sendable, Hashable {
     /// client offered).
     public var srtpProfiles: [SRTPProfile]
     /// Largest datagram OpenSSL may write, in bytes (its DTLS "MTU": records and handshake
-    /// fragments are sized to fit). 1200 fits any path that carries WebRTC, IPv6 and TURN
-    /// included.
+    /// fragments are sized to fit), 256...4096. 1200 fits any path that carries WebRTC, IPv6
+    /// and TURN included.
     public var mtu: Int
     public var retransmission: DTLSRetransmissionPolicy
     /// Application data records held while the peer's fingerprint is not known yet.

@@ -7,13 +7,17 @@ import CRTCShims
 /// OpenSSL runs the protocol through two datagram-queue BIOs: each datagram the caller passes
 /// to ``handle(datagram:now:)`` is one `BIO_read`, and each `BIO_write` OpenSSL makes is one
 /// `.transmit` datagram, exactly as written (records never merged or split; each ≤ `mtu`).
-/// Time is the caller's: OpenSSL's own timer is made to expire at once (see
-/// `rtc_dtls_ssl_setup`), and the retransmission schedule lives in ``DTLSRetransmissionPolicy``
-/// terms in virtual time; ``handleTimeout(now:)`` resends the flight when it is due.
+/// Time is the caller's. OpenSSL's own DTLS timer reads the real clock and retransmits from
+/// inside its read path, so it cannot simply be told "now": instead, when a flight is sent,
+/// OpenSSL is made to produce its retransmissions at once and they are held (see
+/// `dtls_shims.c`); the ``DTLSRetransmissionPolicy`` schedule, in virtual time, releases one
+/// per expiry through ``handleTimeout(now:)``. Each is a complete retransmission with fresh
+/// record sequence numbers, exactly what OpenSSL would have sent at that moment.
 ///
 /// ```
 ///  caller ──handle(datagram:)──▶ [read BIO] ──▶ OpenSSL DTLS 1.2 ──▶ [write BIO] ──▶ pollOutput()
-///         ──handleTimeout(now:)──────────────▶ DTLSv1_handle_timeout             .transmit / .event
+///                                                                     │ held retransmissions
+///         ──handleTimeout(now:)── releases one when the virtual deadline passes ─┘
 /// ```
 ///
 /// Authentication: at the TLS level any certificate is accepted (WebRTC certificates are
@@ -65,15 +69,21 @@ public final class DTLSEndpoint {
         guard !configuration.srtpProfiles.isEmpty else {
             throw DTLSError(.setupFailed, "no SRTP profile configured")
         }
-        guard configuration.mtu >= 256, configuration.mtu <= 65_507 else {
+        // OpenSSL packs a flight's records into datagrams through a 4 KiB buffering BIO; a
+        // larger MTU would let it split a datagram across two writes.
+        guard configuration.mtu >= 256, configuration.mtu <= 4_096 else {
             throw DTLSError(.setupFailed, "mtu out of range")
         }
         ERR_clear_error()
         guard let ssl = SSL_new(certificate.context) else {
             throw DTLSError.fromOpenSSL(.setupFailed, "SSL_new")
         }
+        let prepared = Int32(
+            max(0, min(configuration.retransmission.maximumRetransmissions,
+                       DTLSRetransmissionPolicy.maximumPreparedRetransmissions)))
         let ok = rtc_dtls_ssl_setup(
-            ssl, role == .server ? 1 : 0, configuration.mtu, configuration.openSSLProfileList)
+            ssl, role == .server ? 1 : 0, configuration.mtu, configuration.openSSLProfileList,
+            prepared)
         guard ok == 1, let rbio = SSL_get_rbio(ssl), let wbio = SSL_get_wbio(ssl) else {
             SSL_free(ssl)
             throw DTLSError.fromOpenSSL(.setupFailed, "SSL setup")
@@ -147,7 +157,7 @@ public final class DTLSEndpoint {
         case .handshaking, .awaitingFingerprint, .connected:
             break
         case .idle, .failed, .closed:
-            timer.stop()
+            stopTimer()
             return
         }
         guard timer.expire(now: now) else {
@@ -157,15 +167,12 @@ public final class DTLSEndpoint {
             flushTransmissions()
             return
         }
-        ERR_clear_error()
-        let r = rtc_dtls_handle_timeout(ssl)
-        if r < 0 {
-            fail(DTLSError.fromOpenSSL(.handshakeFailed, "retransmission"))
-        } else if r > 0 {
+        // The retransmission was prepared by OpenSSL when the flight was sent (see
+        // dtls_shims.c): release it now, in virtual time.
+        if rtc_dtls_release_retransmission(ssl) > 0 {
             stats.retransmissions &+= 1
         }
         flushTransmissions()
-        syncTimer(now: now)
     }
 
     /// The next output, in order: datagrams to send and events. O(1); nil when none.
@@ -355,7 +362,7 @@ public final class DTLSEndpoint {
         state = .failed(error)
         unverifiedKeys = nil
         heldApplicationData = []
-        timer.stop()
+        stopTimer()
         emit(.event(.failed(error)))
     }
 
@@ -371,7 +378,7 @@ public final class DTLSEndpoint {
         state = .closed
         unverifiedKeys = nil
         heldApplicationData = []
-        timer.stop()
+        stopTimer()
         emit(.event(.closed))
     }
 
@@ -400,16 +407,21 @@ public final class DTLSEndpoint {
         case .handshaking, .awaitingFingerprint, .connected:
             break
         case .idle, .failed, .closed:
-            timer.stop()
+            stopTimer()
             return
         }
         guard rtc_dtls_timer_running(ssl) == 1 else {
-            timer.stop()
+            stopTimer()
             return
         }
         if restarted || timer.deadline == nil {
             timer.start(now: now)
         }
+    }
+
+    private func stopTimer() {
+        timer.stop()
+        rtc_dtls_drop_retransmissions(ssl)
     }
 
     private func emit(_ output: DTLSOutput) {
