@@ -36,6 +36,8 @@ final class DTLSPair {
     var network: [InFlight] = []
     /// Everything each side sent, in order (index = position in that side's send order).
     var sent: [DTLSSide: [[UInt8]]] = [.a: [], .b: []]
+    /// When each of `sent` was emitted.
+    var sendTimes: [DTLSSide: [Instant]] = [.a: [], .b: []]
     var events: [DTLSSide: [DTLSEvent]] = [.a: [], .b: []]
     /// Returns true to lose the datagram: (sender, index in sender's order, bytes).
     var lose: (DTLSSide, Int, [UInt8]) -> Bool = { _, _, _ in false }
@@ -88,6 +90,7 @@ final class DTLSPair {
                 case .transmit(let bytes):
                     let index = sent[side, default: []].count
                     sent[side, default: []].append(bytes)
+                    sendTimes[side, default: []].append(now)
                     if lose(side, index, bytes) { continue }
                     for d in rewrite(side, index, bytes) {
                         network.append(InFlight(deliverAt: now + latency, to: side.other, bytes: d))
