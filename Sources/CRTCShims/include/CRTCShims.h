@@ -38,4 +38,5 @@ int rtc_send_gso(int fd, const void *buf, size_t total, uint16_t segment,
 int rtc_recvmmsg(int fd, void *const *bufs, size_t cap, size_t *lens,
                  void *const *addrs, uint32_t *addrlens, int count);
 
+#include "dtls_shims.h"
 #endif
