@@ -121,6 +121,14 @@ enum RTPTestSupport {
         return try r.get()
     }
 
+    /// `bytes.withUnsafeMutableBytes` that keeps the body's typed error.
+    static func mutate<T>(_ bytes: inout [UInt8], _ body: (UnsafeMutableRawBufferPointer) throws(ParseError) -> T) throws(ParseError) -> T {
+        let r: Result<T, ParseError> = bytes.withUnsafeMutableBytes { raw in
+            do throws(ParseError) { return .success(try body(raw)) } catch { return .failure(error) }
+        }
+        return try r.get()
+    }
+
     /// A map like Chromium's default video extmap.
     static let chromeMap = RTPExtensionMap([
         (1, .audioLevel), (2, .absSendTime), (3, .transportWideCC), (4, .mid), (10, .rid),
