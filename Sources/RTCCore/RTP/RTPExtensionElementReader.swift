@@ -13,7 +13,8 @@ public struct RTPExtensionElementReader {
     public let bytes: UnsafeRawBufferPointer
     public let form: RTPExtensionForm?
     /// Offset of the next byte to examine.
-    public var position: Int
+    @inlinable public var position: Int { cursor }
+    @usableFromInline var cursor: Int
     /// Offset one past the last byte of the extension block.
     public let end: Int
 
@@ -26,10 +27,10 @@ public struct RTPExtensionElementReader {
         let start = header.extensionOffset
         let stop = start &+ header.extensionLength
         if form != nil, start >= 0, stop >= start, stop <= bytes.count {
-            self.position = start
+            self.cursor = start
             self.end = stop
         } else {
-            self.position = 0
+            self.cursor = 0
             self.end = 0
         }
     }
@@ -39,7 +40,7 @@ public struct RTPExtensionElementReader {
     public init(extensionData bytes: UnsafeRawBufferPointer, form: RTPExtensionForm) {
         self.bytes = bytes
         self.form = form
-        self.position = 0
+        self.cursor = 0
         self.end = bytes.count
     }
 
@@ -49,51 +50,51 @@ public struct RTPExtensionElementReader {
         guard let form else { return nil }
         switch form {
         case .oneByte:
-            while position < end {
-                let b = bytes[position]
+            while cursor < end {
+                let b = bytes[cursor]
                 if b == 0 {
-                    position &+= 1
+                    cursor &+= 1
                     continue
                 }
                 let id = b >> 4
                 if id == 0 {
                     // ID 0 is reserved for padding (§4.2): skip the byte, ignore its length.
-                    position &+= 1
+                    cursor &+= 1
                     continue
                 }
                 if id == 15 {
                     // Reserved: stop processing the whole block (§4.2).
-                    position = end
+                    cursor = end
                     return nil
                 }
                 let length = Int(b & 0x0F) &+ 1
-                let dataStart = position &+ 1
+                let dataStart = cursor &+ 1
                 guard length <= end &- dataStart else {
-                    throw ParseError(.rtpExtension, .invalidLength, at: position,
+                    throw ParseError(.rtpExtension, .invalidLength, at: cursor,
                                      "one-byte element past the end of the extension")
                 }
-                position = dataStart &+ length
+                cursor = dataStart &+ length
                 return RTPExtensionElement(id: id, offset: dataStart, length: length)
             }
             return nil
         case .twoByte:
-            while position < end {
-                let id = bytes[position]
+            while cursor < end {
+                let id = bytes[cursor]
                 if id == 0 {
-                    position &+= 1
+                    cursor &+= 1
                     continue
                 }
-                guard end &- position >= 2 else {
-                    throw ParseError(.rtpExtension, .truncated, at: position,
+                guard end &- cursor >= 2 else {
+                    throw ParseError(.rtpExtension, .truncated, at: cursor,
                                      "two-byte element header past the end of the extension")
                 }
-                let length = Int(bytes[position &+ 1])
-                let dataStart = position &+ 2
+                let length = Int(bytes[cursor &+ 1])
+                let dataStart = cursor &+ 2
                 guard length <= end &- dataStart else {
-                    throw ParseError(.rtpExtension, .invalidLength, at: position,
+                    throw ParseError(.rtpExtension, .invalidLength, at: cursor,
                                      "two-byte element past the end of the extension")
                 }
-                position = dataStart &+ length
+                cursor = dataStart &+ length
                 return RTPExtensionElement(id: id, offset: dataStart, length: length)
             }
             return nil

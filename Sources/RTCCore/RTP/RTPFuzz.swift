@@ -26,12 +26,22 @@ public enum RTPFuzz {
         return m
     }()
 
+    /// The rewrites applied to every parsed input: identity, and everything replaced.
+    static let rewrites: [RTPRewrite] = [
+        RTPRewrite(),
+        RTPRewrite(ssrc: SSRC(0xDEAD_BEEF), sequenceNumber: SequenceNumber(7), timestamp: 90_000,
+                   payloadType: PayloadType(96), marker: true, transportSequence: 0xFFFE,
+                   mid: ShortID("0123456789abcdef"), absSendTime: 0x12_3456,
+                   dropKinds: [.rid, .repairedRid], dropCSRCs: true, dropPadding: true),
+    ]
+
     /// Returns true when the header and its extension values parsed.
     public static func fuzz(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let parsed = try? RTPHeader.parseForForwarding(bytes, map: map) else {
             return false
         }
         let header = parsed.0
+        let values = parsed.1
         var reader = RTPExtensionElementReader(packet: bytes, header: header)
         while let e = try? reader.next() { _ = e.data(in: bytes).count }
         _ = header.extensionData(in: bytes).count
@@ -39,15 +49,15 @@ public enum RTPFuzz {
 
         let capacity = bytes.count &* 2 &+ 128
         withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 1) { out in
-            let rewrites = [
-                RTPRewrite(),
-                RTPRewrite(ssrc: SSRC(0xDEAD_BEEF), sequenceNumber: SequenceNumber(7), timestamp: 90_000,
-                           payloadType: PayloadType(96), marker: true, transportSequence: 0xFFFE,
-                           mid: ShortID("0123456789abcdef"), absSendTime: 0x12_3456,
-                           dropKinds: [.rid, .repairedRid], dropCSRCs: true, dropPadding: true),
-            ]
+            // Re-encode the typed values and parse them back.
+            if let n = try? RTPPacketWriter.write(header: header, values: values, map: map,
+                                                  payload: header.payload(in: bytes),
+                                                  paddingLength: header.paddingLength, into: out) {
+                _ = try? RTPHeader.parseForForwarding(UnsafeRawBufferPointer(rebasing: out[0..<n]), map: map)
+            }
             for spec in rewrites {
-                for dest in [map, shiftedMap] {
+                for dest in 0..<2 {
+                    let dest = dest == 0 ? map : shiftedMap
                     guard let written = try? spec.write(packet: bytes, header: header, sourceMap: map,
                                                         destinationMap: dest, into: out) else { continue }
                     let again = UnsafeRawBufferPointer(rebasing: out[0..<written.length])

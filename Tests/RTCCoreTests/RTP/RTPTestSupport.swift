@@ -103,6 +103,32 @@ enum RTPTestSupport {
         }
     }
 
+    /// Runs a writer over a 2,048-byte buffer and returns the bytes it says it wrote.
+    static func write(capacity: Int = 2048, _ body: (UnsafeMutableRawBufferPointer) throws(WriteError) -> Int) throws(WriteError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: capacity)
+        let r: Result<Int, WriteError> = out.withUnsafeMutableBytes { dst in
+            do throws(WriteError) { return .success(try body(dst)) } catch { return .failure(error) }
+        }
+        let n = try r.get()
+        return Array(out.prefix(n))
+    }
+
+    /// `bytes.withUnsafeBytes` that keeps the body's typed error.
+    static func borrow<T, E: Error>(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(E) -> T) throws(E) -> T {
+        let r: Result<T, E> = bytes.withUnsafeBytes { raw in
+            do throws(E) { return .success(try body(raw)) } catch { return .failure(error) }
+        }
+        return try r.get()
+    }
+
+    /// `bytes.withUnsafeMutableBytes` that keeps the body's typed error.
+    static func mutate<T>(_ bytes: inout [UInt8], _ body: (UnsafeMutableRawBufferPointer) throws(ParseError) -> T) throws(ParseError) -> T {
+        let r: Result<T, ParseError> = bytes.withUnsafeMutableBytes { raw in
+            do throws(ParseError) { return .success(try body(raw)) } catch { return .failure(error) }
+        }
+        return try r.get()
+    }
+
     /// A map like Chromium's default video extmap.
     static let chromeMap = RTPExtensionMap([
         (1, .audioLevel), (2, .absSendTime), (3, .transportWideCC), (4, .mid), (10, .rid),
