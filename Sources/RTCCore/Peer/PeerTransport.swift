@@ -1,0 +1,414 @@
+/// The secure media transport to one remote peer: RFC 7983 demultiplexing, ICE, DTLS and
+/// SRTP tied together, sans-IO.
+///
+/// ```
+///            receive(buffer, from:)                              pollOutput()
+///  datagram ──▶ demux ─┬─ STUN ──▶ ICE agent (lite or full) ──▶ transmit / events
+///                      ├─ DTLS ──▶ DTLSEndpoint (validated sources only) ──▶ keys ──▶ SRTP
+///                      └─ SRTP/SRTCP ──▶ unprotect in place ──▶ .rtp(header, ext) / .rtcp
+///  protectRTP(buffer) ──▶ SRTP protect in place ──▶ caller sends to `remoteAddress`
+/// ```
+///
+/// Media is accepted only from transport addresses that ICE validated (RFC 8445 §7.3, and
+/// consent per RFC 7675), and only once DTLS authenticated the peer's fingerprint. The
+/// transport never reads a clock or touches a socket: the caller passes datagrams and time,
+/// sends what ``pollOutput()`` yields, and calls ``handleTimeout(now:)`` at ``nextTimeout()``.
+/// A class because it owns OpenSSL and libsrtp2 state; one owner drives it (not thread-safe).
+public final class PeerTransport {
+    /// How the transport runs ICE.
+    public enum ICEMode: Sendable {
+        /// ICE-lite (RFC 8445 §2.5): the server role. Answers checks; the peer nominates.
+        case lite(ICELiteAgent.Configuration)
+    }
+
+    public let dtlsRole: DTLSRole
+    public private(set) var state: PeerTransportState = .new
+    public private(set) var stats = PeerTransportStats()
+    /// The negotiated SRTP profile once DTLS completes.
+    public private(set) var srtpProfile: SRTPProfile?
+    /// Extension IDs negotiated for media the peer sends (from its SDP).
+    public var inboundExtensionMap = RTPExtensionMap()
+
+    private var ice: ICEDriver
+    private let dtls: DTLSEndpoint
+    private var srtpIn: SRTPSession?
+    private var srtpOut: SRTPSession?
+    private var outputs: [PeerOutput] = []
+    private var outputHead = 0
+    /// Where DTLS datagrams go before ICE selects a pair (the source of the last DTLS datagram).
+    private var dtlsRemote: ICESelectedPair?
+
+    private enum ICEDriver {
+        case lite(ICELiteAgent)
+    }
+
+    /// - Parameters:
+    ///   - dtlsRole: `.client` when our SDP says `setup:active`, `.server` for `setup:passive`.
+    ///   - remoteFingerprints: the peer's `a=fingerprint` values (may be set later).
+    public init(
+        ice mode: ICEMode,
+        dtlsRole: DTLSRole,
+        certificate: DTLSCertificate,
+        remoteFingerprints: [DTLSFingerprint],
+        dtlsConfiguration: DTLSConfiguration = DTLSConfiguration(),
+        now: Instant
+    ) throws(DTLSError) {
+        switch mode {
+        case .lite(let c):
+            self.ice = .lite(ICELiteAgent(configuration: c, now: now))
+        }
+        self.dtlsRole = dtlsRole
+        self.dtls = try DTLSEndpoint(role: dtlsRole, certificate: certificate,
+                                     remoteFingerprints: remoteFingerprints,
+                                     configuration: dtlsConfiguration)
+    }
+
+    // MARK: - Queries
+
+    /// The pair media flows on: send protected media to `remote` from `local`.
+    public var selectedPair: ICESelectedPair? {
+        switch ice {
+        case .lite(let a): return a.selectedPair ?? dtlsRemote
+        }
+    }
+
+    public var remoteAddress: TransportAddress? { selectedPair?.remote }
+
+    public var iceState: ICEConnectionState {
+        switch ice {
+        case .lite(let a): return a.state
+        }
+    }
+
+    public var localCandidates: [ICECandidate] {
+        switch ice {
+        case .lite(let a): return a.localCandidates
+        }
+    }
+
+    public var iceStats: ICEStats {
+        switch ice {
+        case .lite(let a): return a.stats
+        }
+    }
+
+    public var dtlsStats: DTLSStats { dtls.stats }
+    public var srtpInboundStats: SRTPStats? { srtpIn?.stats }
+    public var srtpOutboundStats: SRTPStats? { srtpOut?.stats }
+    public var isSecure: Bool { srtpIn != nil && srtpOut != nil }
+
+    // MARK: - Sans-IO verbs
+
+    /// Processes one datagram received on `local` from `from`.
+    ///
+    /// `buffer[0..<length]` holds the datagram; SRTP/SRTCP are decrypted in place, and the
+    /// returned `.rtp`/`.rtcp` views refer to `buffer`. Never traps on any input.
+    public func receive(
+        _ buffer: UnsafeMutableRawBufferPointer, length: Int,
+        from: TransportAddress, local: TransportAddress, now: Instant
+    ) -> PeerReceive {
+        guard length > 0, length <= buffer.count else { return drop(.tooLarge) }
+        switch state {
+        case .closed, .failed: return drop(.closed)
+        default: break
+        }
+        stats.datagramsReceived &+= 1
+        stats.bytesReceived &+= UInt64(length)
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+        switch Demux.classify(bytes) {
+        case .stun:
+            stats.stunReceived &+= 1
+            if stats.firstSTUNRequestAt == nil, bytes.count >= 2, bytes[0] == 0, bytes[1] == 1 {
+                stats.firstSTUNRequestAt = now
+            }
+            handleICE(.datagram(bytes, from: from, local: local), now: now)
+            return .handled
+        case .dtls:
+            guard isValidated(from) else { return drop(.unvalidatedSource) }
+            stats.dtlsReceived &+= 1
+            if selectedPair == nil || dtlsRemote == nil {
+                dtlsRemote = ICESelectedPair(local: local, remote: from)
+            }
+            dtls.handle(datagram: bytes, now: now)
+            drainDTLS(now: now)
+            return .handled
+        case .rtp:
+            guard let s = srtpIn else { return drop(.notConnected) }
+            guard isValidated(from) else { return drop(.unvalidatedSource) }
+            let n: Int
+            do {
+                n = try s.unprotect(buffer: buffer, length: length)
+            } catch {
+                return drop(srtpDropReason(error))
+            }
+            markFirstSRTP(now)
+            let plain = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+            do {
+                let (h, v) = try RTPHeader.parseForForwarding(plain, map: inboundExtensionMap)
+                stats.rtpReceived &+= 1
+                return .rtp(h, v, length: n)
+            } catch {
+                return drop(.malformedRTP)
+            }
+        case .rtcp:
+            guard let s = srtpIn else { return drop(.notConnected) }
+            guard isValidated(from) else { return drop(.unvalidatedSource) }
+            do {
+                let n = try s.unprotectRTCP(buffer: buffer, length: length)
+                markFirstSRTP(now)
+                stats.rtcpReceived &+= 1
+                return .rtcp(length: n)
+            } catch {
+                return drop(srtpDropReason(error))
+            }
+        case .turnChannel, .unknown:
+            return drop(.unknownProtocol)
+        }
+    }
+
+    /// Runs the timers that are due.
+    public func handleTimeout(now: Instant) {
+        switch state {
+        case .closed: return
+        default: break
+        }
+        handleICE(.timeout, now: now)
+        if let (deadline, _) = dtls.nextTimeout(), deadline <= now {
+            dtls.handleTimeout(now: now)
+            drainDTLS(now: now)
+        }
+    }
+
+    /// The next output in order, or nil. O(1).
+    public func pollOutput() -> PeerOutput? {
+        guard outputHead < outputs.count else { return nil }
+        let o = outputs[outputHead]
+        outputHead &+= 1
+        if outputHead == outputs.count {
+            outputs.removeAll(keepingCapacity: true)
+            outputHead = 0
+        }
+        return o
+    }
+
+    /// The earliest deadline of ICE and DTLS, with its reason.
+    public func nextTimeout() -> (Instant, PeerTimeoutReason)? {
+        var best: (Instant, PeerTimeoutReason)?
+        switch ice {
+        case .lite(let a):
+            if let (t, r) = a.nextTimeout() { best = (t, .ice(r)) }
+        }
+        if let (t, r) = dtls.nextTimeout(), best == nil || t < best!.0 {
+            best = (t, .dtls(r))
+        }
+        return best
+    }
+
+    // MARK: - Sending media
+
+    /// Encrypts the RTP packet in `buffer[0..<length]` in place; returns the SRTP length.
+    /// `buffer` needs ``SRTPSession/rtpTrailerRoom`` bytes of room after `length`.
+    @inline(__always)
+    public func protectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        guard let s = srtpOut else { throw SRTPError(.setupFailed) }
+        let n = try s.protect(buffer: buffer, length: length)
+        stats.rtpSent &+= 1
+        return n
+    }
+
+    /// Encrypts the RTCP compound packet in `buffer[0..<length]` in place.
+    public func protectRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        guard let s = srtpOut else { throw SRTPError(.setupFailed) }
+        let n = try s.protectRTCP(buffer: buffer, length: length)
+        stats.rtcpSent &+= 1
+        return n
+    }
+
+    /// Protects `packet` (RTP or RTCP by its second byte, RFC 5761) and queues it as a
+    /// transmit to the selected pair. For control-plane and test use; the forwarding path
+    /// protects into its own buffers with ``protectRTP(_:length:)``.
+    @discardableResult
+    public func send(_ packet: [UInt8], rtcp: Bool) -> Bool {
+        guard let pair = selectedPair, srtpOut != nil else { return false }
+        var buf = packet + [UInt8](repeating: 0, count: SRTPSession.rtcpTrailerRoom)
+        let n: Int? = buf.withUnsafeMutableBytes { raw -> Int? in
+            if rtcp { return try? protectRTCP(raw, length: packet.count) }
+            return try? protectRTP(raw, length: packet.count)
+        }
+        guard let len = n else { return false }
+        buf.removeSubrange(len...)
+        outputs.append(.transmit(buf, to: pair.remote, from: pair.local))
+        return true
+    }
+
+    // MARK: - Control
+
+    /// Sets the peer's fingerprints when they arrive after the transport was created.
+    public func setRemoteFingerprints(_ f: [DTLSFingerprint], now: Instant) {
+        dtls.setRemoteFingerprints(f, now: now)
+        drainDTLS(now: now)
+    }
+
+    /// ICE restart with new local credentials (the new answer carries them).
+    public func restartICE(localCredentials: ICECredentials, now: Instant) {
+        switch ice {
+        case .lite(var a):
+            a.restart(localCredentials: localCredentials, now: now)
+            ice = .lite(a)
+        }
+        drainICE(now: now)
+    }
+
+    /// Sends close_notify and stops every timer.
+    public func close(now: Instant) {
+        switch state {
+        case .closed: return
+        default: break
+        }
+        dtls.close(now: now)
+        drainDTLS(now: now)
+        switch ice {
+        case .lite(var a):
+            a.close(now: now)
+            ice = .lite(a)
+        }
+        drainICE(now: now)
+        setState(.closed)
+    }
+
+    // MARK: - Internals
+
+    private func drop(_ reason: PeerDropReason) -> PeerReceive {
+        if let i = PeerDropReason.allCases.firstIndex(of: reason) { stats.drops[i] &+= 1 }
+        return .dropped(reason)
+    }
+
+    private func srtpDropReason(_ e: SRTPError) -> PeerDropReason {
+        switch e.kind {
+        case .authenticationFailed: return .srtpAuthenticationFailed
+        case .replayed: return .srtpReplay
+        default: return .srtpOther
+        }
+    }
+
+    private func markFirstSRTP(_ now: Instant) {
+        if stats.firstSRTPReceivedAt == nil { stats.firstSRTPReceivedAt = now }
+    }
+
+    /// True when ICE validated `address` (a check from it succeeded and consent holds).
+    private func isValidated(_ address: TransportAddress) -> Bool {
+        switch ice {
+        case .lite(let a):
+            if a.selectedPair?.remote == address { return true }
+            return a.validatedPairs.contains { $0.remote == address }
+        }
+    }
+
+    private func handleICE(_ input: ICEInput, now: Instant) {
+        switch ice {
+        case .lite(var a):
+            a.handle(input, now: now)
+            ice = .lite(a)
+        }
+        drainICE(now: now)
+    }
+
+    private func drainICE(now: Instant) {
+        while true {
+            let o: ICEOutput?
+            switch ice {
+            case .lite(var a):
+                o = a.pollOutput()
+                ice = .lite(a)
+            }
+            guard let out = o else { break }
+            switch out {
+            case .transmit(let t):
+                outputs.append(.transmit(t.bytes, to: t.to, from: t.from))
+            case .event(let e):
+                handleICEEvent(e, now: now)
+            }
+        }
+    }
+
+    private func handleICEEvent(_ e: ICEEvent, now: Instant) {
+        switch e {
+        case .stateChanged(let s):
+            outputs.append(.event(.iceStateChanged(s)))
+            switch s {
+            case .connected:
+                if stats.iceConnectedAt == nil { stats.iceConnectedAt = now }
+                // DTLS runs once ICE has a valid pair (RFC 8842 §5); a server just waits.
+                dtls.start(now: now)
+                drainDTLS(now: now)
+                updateState()
+            case .checking:
+                updateState()
+            case .disconnected:
+                updateState()
+            case .failed:
+                setState(.failed(.iceFailed))
+            case .new, .closed:
+                break
+            }
+        case .selectedPairChanged(let p):
+            dtlsRemote = p
+            outputs.append(.event(.selectedPairChanged(p)))
+        case .roleChanged:
+            break
+        }
+    }
+
+    private func drainDTLS(now: Instant) {
+        while let o = dtls.pollOutput() {
+            switch o {
+            case .transmit(let bytes):
+                if let pair = selectedPair {
+                    outputs.append(.transmit(bytes, to: pair.remote, from: pair.local))
+                }
+            case .event(let e):
+                switch e {
+                case .connected(let profile, let keys):
+                    do {
+                        srtpIn = try SRTPSession(profile: profile, masterKey: keys.remote, direction: .inbound)
+                        srtpOut = try SRTPSession(profile: profile, masterKey: keys.local, direction: .outbound)
+                    } catch {
+                        setState(.failed(.srtpSetup(error)))
+                        return
+                    }
+                    srtpProfile = profile
+                    stats.dtlsConnectedAt = now
+                    outputs.append(.event(.dtlsConnected(profile)))
+                    updateState()
+                case .failed(let err):
+                    setState(.failed(.dtls(err)))
+                case .closed:
+                    setState(.closed)
+                case .applicationData(let d):
+                    outputs.append(.event(.dtlsApplicationData(d)))
+                }
+            }
+        }
+    }
+
+    private func updateState() {
+        switch state {
+        case .failed, .closed: return
+        default: break
+        }
+        switch iceState {
+        case .new: setState(.new)
+        case .checking: setState(.connecting)
+        case .connected: setState(isSecure ? .connected : .connecting)
+        case .disconnected: setState(.disconnected)
+        case .failed: setState(.failed(.iceFailed))
+        case .closed: setState(.closed)
+        }
+    }
+
+    private func setState(_ s: PeerTransportState) {
+        guard s != state else { return }
+        state = s
+        outputs.append(.event(.stateChanged(s)))
+    }
+}
