@@ -69,10 +69,3 @@ public struct SDPFingerprint: Hashable, Sendable {
         bytes == other.bytes && hashFunction.lowercasedASCII == other.hashFunction.lowercasedASCII
     }
 }
-
-extension String {
-    /// ASCII lowercase without Foundation (non-ASCII bytes unchanged).
-    var lowercasedASCII: String {
-        String(decoding: utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
-    }
-}

@@ -164,4 +164,9 @@ enum SDPText {
 extension String {
     /// The UTF-8 bytes as an array slice, for the SDP helpers.
     var sdpBytes: ArraySlice<UInt8> { ArraySlice(utf8) }
+
+    /// ASCII lowercase (non-ASCII bytes unchanged).
+    var lowercasedASCII: String {
+        String(decoding: utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
 }
