@@ -276,6 +276,33 @@ import Testing
         #expect(neg.media[1].extensionIDs.mid == 4)
     }
 
+    /// Chromium 156's answer to ``subscriberOffer()`` (captured by
+    /// scripts/capture/check_negotiation.sh, which also checks that Chromium accepts the SFU's
+    /// answer to its simulcast offer).
+    @Test func readsChromiumAnswerToSubscriberOffer() throws {
+        let offer = Self.subscriberOffer()
+        let answer = try SDPTestSupport.fixture("chromium-answer-to-sfu-offer.sdp")
+        let neg = try SDPNegotiator.negotiate(localOffer: offer, remoteAnswer: answer)
+        #expect(neg.localSetup == .passive && !neg.isDTLSClient)  // Chromium answered active
+        #expect(neg.remoteIceUfrag == answer.media[0].iceUfrag && neg.remoteIcePwd == answer.media[0].icePwd)
+        #expect(neg.remoteIceOptions == ["trickle"] && !neg.remoteIceLite)
+        #expect(neg.remoteFingerprints.count == 1 && neg.remoteFingerprints[0].bytes.count == 32)
+        #expect(neg.remoteCandidates.count == 2)
+        #expect(neg.bundleMids == [.t("0"), .t("1")])
+        #expect(neg.media.map(\.accepted) == [true, true, false])
+        #expect(neg.media[0].direction == .sendonly && neg.media[1].direction == .sendonly)
+        let audio = neg.media[0]
+        #expect(audio.codecs.map(\.payloadType) == [PayloadType(111)] && audio.codecs[0].transportCC)
+        #expect(audio.extensionIDs == SDPHeaderExtensionIDs(mid: 4, absSendTime: 2, transportWideCC: 3, audioLevel: 1))
+        let video = neg.media[1]
+        #expect(video.codecs.map(\.type) == [.vp8, .vp9, .h264, .av1])
+        #expect(video.rtxPayloadTypes[PayloadType(96)] == PayloadType(97))
+        #expect(video.codec(.vp8).map { $0.nack && $0.pli && $0.fir && $0.remb && $0.transportCC } == true)
+        #expect(video.extensionIDs.rid == 10 && video.extensionIDs.dependencyDescriptor == 12)
+        #expect(video.rtcpRsize)
+        #expect(video.remoteSsrcs.isEmpty)  // a receive-only answer announces no SSRC
+    }
+
     @Test func createsClientOfferWithSimulcast() throws {
         let client = SDPLocalTransport(iceUfrag: "cli1", icePwd: "clientpasswordclientpass",
                                        fingerprints: [Self.serverFingerprint], iceOptions: ["trickle"])

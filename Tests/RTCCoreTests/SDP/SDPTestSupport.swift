@@ -10,7 +10,8 @@ enum SDPTestSupport {
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()  // root
 
-    static let fixtureNames = ["chromium-offer-simulcast.sdp", "chromium-answer.sdp", "aiortc-offer.sdp"]
+    static let fixtureNames = ["chromium-offer-simulcast.sdp", "chromium-answer.sdp", "aiortc-offer.sdp",
+                               "chromium-answer-to-sfu-offer.sdp"]
 
     static func fixtureBytes(_ name: String) throws -> [UInt8] {
         let url = packageRoot.appendingPathComponent("Fixtures/sdp").appendingPathComponent(name)
