@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 py="$root/.venv/bin/python"
 out="$root/Fixtures/sdp"
 mkdir -p "$out"
-unshare -n sh -c "ip link set lo up
+unshare -n sh -ec "ip link set lo up
   '$py' '$root/scripts/capture/capture_chromium_sdp.py' '$out'
   '$py' '$root/scripts/capture/capture_aiortc_sdp.py' '$out'"
 ls -l "$out"
