@@ -1,0 +1,334 @@
+import Logging
+import NIOCore
+import NIOPosix
+import RTCCore
+
+/// What a connection does with the media it receives.
+enum MediaHandler {
+    case echo(EchoSession)
+}
+
+/// One remote peer on the media port: its secure transport and its media handler.
+/// Confined to the engine's event loop.
+final class MediaConnection {
+    let id: String
+    let localUfrag: String
+    let transport: PeerTransport
+    var handler: MediaHandler
+    var addresses: [TransportAddress] = []
+    /// Cached NIO address of the selected remote.
+    var remoteSocket: SocketAddress?
+    var remoteSocketFor: TransportAddress?
+    var timer: Scheduled<Void>?
+    var timerAt: Instant?
+    let createdAt: Instant
+
+    init(id: String, localUfrag: String, transport: PeerTransport, handler: MediaHandler, now: Instant) {
+        self.id = id
+        self.localUfrag = localUfrag
+        self.transport = transport
+        self.handler = handler
+        self.createdAt = now
+    }
+}
+
+/// The media plane: one UDP socket for all peers, demultiplexed by STUN USERNAME (the local
+/// ufrag) and then by remote address; every `PeerTransport` is driven on one event loop, its
+/// timers scheduled from `nextTimeout()`. Receives are batched (`recvmmsg`), sends are
+/// flushed once per read batch (`sendmmsg`).
+final class MediaEngine: @unchecked Sendable {
+    // @unchecked: every mutable member is touched only on `loop` (asserted in debug builds).
+    let loop: EventLoop
+    let logger: Logger
+    let certificate: DTLSCertificate
+    private(set) var channel: Channel?
+    private(set) var boundAddress: TransportAddress?
+    let announcedIP: String?
+
+    private var byUfrag: [String: MediaConnection] = [:]
+    private var byAddress: [TransportAddress: MediaConnection] = [:]
+    private var connectionsByID: [String: MediaConnection] = [:]
+    /// One receive buffer, reused for every datagram; SRTP decrypts in it in place and
+    /// protects echoed packets in it too, so it keeps room for the SRTP trailer.
+    private let rx: UnsafeMutableRawBufferPointer
+    private static let rxCapacity = 65_536 + SRTPSession.rtcpTrailerRoom
+    private var needsFlush = false
+    private(set) var counters = MediaCounters()
+
+    init(loop: EventLoop, certificate: DTLSCertificate, announcedIP: String?, logger: Logger) {
+        self.loop = loop
+        self.certificate = certificate
+        self.announcedIP = announcedIP
+        self.logger = logger
+        self.rx = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.rxCapacity, alignment: 16)
+    }
+
+    deinit { rx.deallocate() }
+
+    static func now() -> Instant {
+        Instant(nanoseconds: Int64(truncatingIfNeeded: NIODeadline.now().uptimeNanoseconds))
+    }
+
+    func start(host: String, port: Int) async throws {
+        let bootstrap = DatagramBootstrap(group: loop)
+            .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(ChannelOptions.datagramVectorReadMessageCount, value: 32)
+            .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(MediaChannelHandler(engine: self))
+                }
+            }
+        let ch = try await bootstrap.bind(host: host, port: port).get()
+        try await loop.submit { [self] in
+            channel = ch
+            boundAddress = ch.localAddress.flatMap { TransportAddress($0) }
+        }.get()
+    }
+
+    func close() async {
+        try? await loop.submit { [self] in
+            let now = Self.now()
+            for c in connectionsByID.values {
+                c.transport.close(now: now)
+                service(c, now: now)
+            }
+            flushIfNeeded()
+        }.get()
+        try? await channel?.close()
+    }
+
+    var connectionCount: Int {
+        loop.assertInEventLoop()
+        return connectionsByID.count
+    }
+
+    // MARK: Connections
+
+    /// Registers a connection; call on `loop`.
+    func add(_ c: MediaConnection) {
+        loop.assertInEventLoop()
+        byUfrag[c.localUfrag] = c
+        connectionsByID[c.id] = c
+        service(c, now: Self.now())
+    }
+
+    func remove(_ c: MediaConnection) {
+        loop.assertInEventLoop()
+        c.timer?.cancel()
+        c.timer = nil
+        byUfrag[c.localUfrag] = nil
+        connectionsByID[c.id] = nil
+        for a in c.addresses where byAddress[a] === c { byAddress[a] = nil }
+        logger.info("media connection removed", metadata: ["id": "\(c.id)"])
+    }
+
+    func connection(id: String) -> MediaConnection? {
+        loop.assertInEventLoop()
+        return connectionsByID[id]
+    }
+
+    /// ICE host addresses to offer: the bound address, announced as `--announce` if given.
+    var hostAddresses: [ICEHostAddress] {
+        guard let b = boundAddress else { return [] }
+        var announced: TransportAddress?
+        if let ip = announcedIP { announced = TransportAddress("\(ip.contains(":") ? "[\(ip)]" : ip):\(b.port)") }
+        return [ICEHostAddress(base: b, announced: announced)]
+    }
+
+    // MARK: Receive path
+
+    fileprivate func receive(_ envelope: AddressedEnvelope<ByteBuffer>) {
+        counters.datagramsIn &+= 1
+        let n = envelope.data.readableBytes
+        counters.bytesIn &+= UInt64(n)
+        guard n > 0, n <= Self.rxCapacity - SRTPSession.rtcpTrailerRoom,
+              let from = TransportAddress(envelope.remoteAddress), let local = boundAddress
+        else {
+            counters.dropped &+= 1
+            return
+        }
+        envelope.data.withUnsafeReadableBytes { src in
+            rx.baseAddress!.copyMemory(from: src.baseAddress!, byteCount: n)
+        }
+        let bytes = UnsafeRawBufferPointer(rebasing: rx[0..<n])
+        let conn: MediaConnection
+        if let c = byAddress[from] {
+            conn = c
+        } else {
+            // A new address must introduce itself with a STUN check naming our ufrag.
+            guard Demux.classify(bytes) == .stun, let c = lookupByUsername(bytes) else {
+                counters.unknownSource &+= 1
+                return
+            }
+            conn = c
+            if c.addresses.count < 8 {
+                c.addresses.append(from)
+                byAddress[from] = c
+            }
+        }
+        let now = Self.now()
+        let result = conn.transport.receive(rx, length: n, from: from, local: local, now: now)
+        switch result {
+        case .rtp(let header, let values, let length):
+            counters.rtpIn &+= 1
+            switch conn.handler {
+            case .echo(let e): e.onRTP(header, values, buffer: rx, length: length, conn: conn, engine: self, now: now)
+            }
+        case .rtcp(let length):
+            switch conn.handler {
+            case .echo(let e): e.onRTCP(buffer: rx, length: length, conn: conn, engine: self, now: now)
+            }
+        case .handled:
+            service(conn, now: now)
+        case .dropped(let reason):
+            counters.count(reason)
+        }
+    }
+
+    private func lookupByUsername(_ bytes: UnsafeRawBufferPointer) -> MediaConnection? {
+        guard let m = try? STUNMessage(parsing: bytes), let ufrag = m.iceReceiverUfrag else { return nil }
+        return byUfrag[String(decoding: ufrag, as: UTF8.self)]
+    }
+
+    /// Sends `bytes` (already protected) to the connection's selected remote.
+    func transmit(_ bytes: UnsafeRawBufferPointer, on conn: MediaConnection) {
+        guard let remote = conn.transport.remoteAddress else { return }
+        if conn.remoteSocketFor != remote {
+            conn.remoteSocket = remote.socketAddress
+            conn.remoteSocketFor = remote
+        }
+        guard let to = conn.remoteSocket, let ch = channel else { return }
+        var buf = ch.allocator.buffer(capacity: bytes.count)
+        buf.writeBytes(bytes)
+        ch.write(AddressedEnvelope(remoteAddress: to, data: buf), promise: nil)
+        counters.datagramsOut &+= 1
+        counters.bytesOut &+= UInt64(bytes.count)
+        needsFlush = true
+    }
+
+    fileprivate func readComplete() { flushIfNeeded() }
+
+    func flushIfNeeded() {
+        guard needsFlush else { return }
+        needsFlush = false
+        channel?.flush()
+    }
+
+    // MARK: Outputs and timers
+
+    /// Sends what the transport queued, handles its events, and re-arms its timer.
+    func service(_ c: MediaConnection, now: Instant) {
+        while let o = c.transport.pollOutput() {
+            switch o {
+            case .transmit(let bytes, let to, _):
+                guard let ch = channel, let addr = to.socketAddress else { continue }
+                var buf = ch.allocator.buffer(capacity: bytes.count)
+                buf.writeBytes(bytes)
+                ch.write(AddressedEnvelope(remoteAddress: addr, data: buf), promise: nil)
+                counters.datagramsOut &+= 1
+                counters.bytesOut &+= UInt64(bytes.count)
+                needsFlush = true
+            case .event(let e):
+                handle(e, on: c, now: now)
+            }
+        }
+        switch c.transport.state {
+        case .closed, .failed:
+            remove(c)
+            flushIfNeeded()
+            return
+        default:
+            break
+        }
+        reschedule(c)
+    }
+
+    private func handle(_ e: PeerEvent, on c: MediaConnection, now: Instant) {
+        switch e {
+        case .stateChanged(let s):
+            logger.info("peer state", metadata: ["id": "\(c.id)", "state": "\(s)"])
+            if case .connected = s {
+                switch c.handler {
+                case .echo(let echo): echo.connected(conn: c, engine: self, now: now)
+                }
+            }
+        case .dtlsConnected(let profile):
+            logger.info("dtls connected", metadata: ["id": "\(c.id)", "profile": "\(profile)"])
+        case .selectedPairChanged(let p):
+            logger.debug("selected pair", metadata: ["id": "\(c.id)", "pair": "\(p)"])
+        case .iceStateChanged, .dtlsApplicationData:
+            break
+        }
+    }
+
+    private func reschedule(_ c: MediaConnection) {
+        guard let (deadline, _) = c.transport.nextTimeout() else {
+            c.timer?.cancel()
+            c.timer = nil
+            c.timerAt = nil
+            return
+        }
+        if c.timer != nil, c.timerAt == deadline { return }
+        c.timer?.cancel()
+        c.timerAt = deadline
+        let at = NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))
+        let target = UncheckedBox((engine: self, connection: c))
+        c.timer = loop.scheduleTask(deadline: at) {
+            let (engine, c) = target.value
+            engine.loop.assertInEventLoop()
+            guard c.timerAt == deadline else { return }
+            let s = engine
+            c.timer = nil
+            c.timerAt = nil
+            let now = MediaEngine.now()
+            c.transport.handleTimeout(now: now)
+            s.service(c, now: now)
+            s.flushIfNeeded()
+        }
+    }
+}
+
+/// Counters of the media plane (exported as metrics).
+struct MediaCounters: Sendable {
+    var datagramsIn: UInt64 = 0
+    var bytesIn: UInt64 = 0
+    var datagramsOut: UInt64 = 0
+    var bytesOut: UInt64 = 0
+    var rtpIn: UInt64 = 0
+    var dropped: UInt64 = 0
+    var unknownSource: UInt64 = 0
+    var drops: [PeerDropReason: UInt64] = [:]
+
+    mutating func count(_ reason: PeerDropReason) {
+        dropped &+= 1
+        drops[reason, default: 0] &+= 1
+    }
+}
+
+/// Moves datagrams from NIO into the engine.
+private final class MediaChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let engine: MediaEngine
+
+    init(engine: MediaEngine) { self.engine = engine }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        engine.receive(unwrapInboundIn(data))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        engine.readComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // UDP errors (e.g. ICMP port unreachable surfacing as ECONNREFUSED) are per datagram.
+        engine.logger.debug("udp error", metadata: ["error": "\(error)"])
+    }
+}
+
+/// Carries loop-confined references into `@Sendable` closures that run on the same loop.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
