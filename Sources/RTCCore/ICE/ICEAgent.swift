@@ -43,6 +43,10 @@ public struct ICEAgent: Sendable {
         public var nominationDelay: Duration = .milliseconds(500)
         /// Interval of consent checks on the selected pair (RFC 7675: 5 s, randomized).
         public var consentInterval: Duration = .seconds(5)
+        /// When a consent check gets no response within this interval, the next one is sent
+        /// after it instead of a whole ``consentInterval`` (so that a lossy path is not
+        /// declared disconnected after two lost checks).
+        public var consentRetryInterval: Duration = .seconds(1)
         /// No consent response for this long: `disconnected`.
         public var disconnectedAfter: Duration = .seconds(10)
         /// No consent response for this long: `failed` (RFC 7675 §5.1: 30 s).
@@ -98,6 +102,8 @@ public struct ICEAgent: Sendable {
     private var nominatingPairID: Int?
     private var lastConsent: Instant
     private var nextConsentCheck: Instant?
+    /// When the last consent check was sent, while it is unanswered.
+    private var consentCheckOutstandingSince: Instant?
     private var remoteCandidatesComplete = false
     private var rng: SeededRandom
     private var queue = ICEOutputQueue()
@@ -372,7 +378,9 @@ public struct ICEAgent: Sendable {
             break
         }
         guard let due = nextConsentCheck, now >= due, let remote = remoteCredentials else { return }
-        nextConsentCheck = now + jitteredConsentInterval()
+        // Until a response arrives, retry sooner; a response reschedules from the send time.
+        nextConsentCheck = now + min(configuration.consentRetryInterval, configuration.consentInterval)
+        consentCheckOutstandingSince = now
         let tid = STUNTransactionID(using: &rng)
         let li = localBases.firstIndex(of: selected.local)
         let priority = li.map { peerReflexivePriority(localCandidates[$0].priority) }
@@ -590,6 +598,10 @@ public struct ICEAgent: Sendable {
         // Success.
         if selectedPair == ICESelectedPair(local: t.local, remote: t.remote) {
             lastConsent = now
+            if let sent = consentCheckOutstandingSince {
+                consentCheckOutstandingSince = nil
+                nextConsentCheck = sent + jitteredConsentInterval()
+            }
             if state == .disconnected { setState(.connected) }
         }
         guard t.kind != .consent, let i = pairIndex(t.pairID) else { return }
@@ -616,6 +628,7 @@ public struct ICEAgent: Sendable {
         }
         lastConsent = now
         nextConsentCheck = now + jitteredConsentInterval()
+        consentCheckOutstandingSince = nil
         setState(.connected)
     }
 
