@@ -76,7 +76,8 @@ public struct ICEAgent: Sendable {
     public private(set) var state: ICEConnectionState = .new
     public private(set) var selectedPair: ICESelectedPair?
     public private(set) var stats = ICEStats()
-    public private(set) var localCredentials: ICECredentials
+    /// The credentials in use (they change when a restart takes effect).
+    public var localCredentials: ICECredentials { configuration.localCredentials }
     public private(set) var remoteCredentials: ICECredentials?
     /// Host candidates to signal (SDP or trickle).
     public let localCandidates: [ICECandidate]
@@ -114,7 +115,6 @@ public struct ICEAgent: Sendable {
         var rng = SeededRandom(seed: configuration.seed)
         self.tieBreaker = configuration.tieBreaker ?? rng.next()
         self.rng = rng
-        self.localCredentials = configuration.localCredentials
         self.localCandidates = ICEHostAddress.hostCandidates(configuration.hostAddresses)
         self.localBases = configuration.hostAddresses.map(\.base)
         self.lastConsent = now
@@ -169,7 +169,7 @@ public struct ICEAgent: Sendable {
         guard state != .closed else { return }
         if let pending = pendingLocalCredentials {
             previousLocalCredentials = localCredentials
-            localCredentials = pending
+            configuration.localCredentials = pending
             pendingLocalCredentials = nil
             resetChecklist(now: now)
         } else if let old = remoteCredentials, old != credentials {

@@ -111,3 +111,20 @@ import Testing
         #expect(a.pollOutput() == nil)
     }
 }
+
+@Suite struct ICEUsernameRoutingTests {
+    @Test func ufragsFromUsername() throws {
+        let bytes = ICETestSupport.check(tid: STUNTransactionID(hi: 1, lo: 2), username: "LiTe:PeEr")
+        try STUNTestSupport.withMessage(bytes) { m in
+            #expect(m.iceReceiverUfrag?.stunTestString == "LiTe")
+            #expect(m.iceSenderUfrag?.stunTestString == "PeEr")
+        }
+        let noColon = ICETestSupport.check(tid: STUNTransactionID(hi: 1, lo: 2), username: "LiTe")
+        try STUNTestSupport.withMessage(noColon) { m in
+            #expect(m.iceReceiverUfrag == nil && m.iceSenderUfrag == nil)
+        }
+        try STUNTestSupport.withMessage(STUNRFC5769VectorTests.request) { m in
+            #expect(m.iceReceiverUfrag?.stunTestString == "evtj")
+        }
+    }
+}
