@@ -234,6 +234,7 @@ public struct ICEAgent: Sendable {
         nominatingPairID = nil
         firstSuccessAt = nil
         remoteCandidatesComplete = false
+        consentCheckOutstandingSince = nil
         if state == .failed {
             selectedPair = nil
             nextConsentCheck = nil
