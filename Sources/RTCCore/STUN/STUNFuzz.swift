@@ -3,10 +3,13 @@
 /// Runs the datagram through ``Demux``, the full ``STUNMessage`` parse, every typed attribute
 /// accessor, attribute iteration (including address, error-code and unknown-attribute decoding
 /// of every attribute, whatever its type), MESSAGE-INTEGRITY verification with a fixed key and
-/// FINGERPRINT verification. Returns true when the message parsed. Never traps.
+/// FINGERPRINT verification, and the ICE agents' Binding-request validation. Returns true when
+/// the message parsed. Never traps.
 public enum STUNFuzz {
     /// The fixed short-term key used for the integrity check (RFC 5769's sample password).
     static let key: [UInt8] = Array("VOkJxbRl1RmTxUk/WvJxBt".utf8)
+    /// Credentials for the ICE request validation path (RFC 5769 §2.1's ufrag "evtj").
+    static let credentials = ICECredentials(ufrag: "evtj", pwd: "VOkJxbRl1RmTxUk/WvJxBt")
 
     public static func fuzz(_ bytes: UnsafeRawBufferPointer) -> Bool {
         _ = Demux.classify(bytes)
@@ -55,6 +58,12 @@ public enum STUNFuzz {
         }
         if (try? message.verifyMessageIntegrity(key: key)) != nil { sink &+= 1 }
         if (try? message.verifyFingerprint()) != nil { sink &+= 1 }
+        // The ICE agents' request validation (USERNAME, integrity, unknown attributes, PRIORITY
+        // and role attributes) on the same message.
+        switch ICEConnectivityCheck.validate(message, local: credentials) {
+        case .accepted(let a): sink &+= Int(a.priority)
+        case .reject(let code, let unknown): sink &+= Int(code.rawValue) &+ unknown.count
+        }
         blackHole(sink)
         return true
     }
