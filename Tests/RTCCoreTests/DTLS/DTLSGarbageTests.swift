@@ -131,6 +131,19 @@ import Testing
         }
     }
 
+    @Test func noiseBeforeTheHandshakeDoesNotPreventIt() throws {
+        let pair = try DTLSPair(roleA: .client)
+        var rng = SeededRandom(seed: 77)
+        for _ in 0..<200 {
+            pair.inject(rng.bytes(1 + Int(rng.next() % 1200)), to: .b)
+            pair.inject(rng.bytes(1 + Int(rng.next() % 1200)), to: .a)
+        }
+        #expect(pair.a.state == .idle)
+        pair.start()
+        pair.run(until: pair.bothConnected)
+        #expect(pair.bothConnected())
+    }
+
     @Test func emptyAndOversizedDatagramsAreIgnored() throws {
         let (pair, side) = try Self.setUp(.connected)
         let e = pair.endpoint(side)
