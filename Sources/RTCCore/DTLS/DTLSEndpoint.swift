@@ -170,6 +170,8 @@ public final class DTLSEndpoint {
         guard timer.expire(now: now) else {
             if case .handshaking = state {
                 fail(DTLSError(.handshakeTimeout, "flight unanswered after every retransmission"))
+            } else {
+                stopTimer()
             }
             flushTransmissions()
             return
