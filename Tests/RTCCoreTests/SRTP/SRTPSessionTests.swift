@@ -40,6 +40,10 @@ private typealias S = SRTPTestSupport
         #expect(client.local.keyAndSalt == Array(0..<16) + Array(32..<46))
         #expect(DTLSSRTPKeys(profile: p, role: .client, keyingMaterial: Array(m.dropLast())) == nil)
         #expect(SRTPMasterKey(profile: p, key: [1], salt: []) == nil)
+        // Logging keys or a connected event never prints the secret bytes.
+        let text = "\(client) \(String(describing: DTLSEvent.connected(p, client))) \(String(reflecting: client))"
+        #expect(!text.contains("33, 34"))
+        #expect(text.contains("redacted"))
     }
 
     @Test(arguments: SRTPProfile.allCases)
