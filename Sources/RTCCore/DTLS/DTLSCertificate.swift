@@ -106,6 +106,26 @@ public final class DTLSCertificate: @unchecked Sendable {
         DTLSCertificate.writePEM { PEM_write_bio_PrivateKey($0, privateKey, nil, nil, 0, nil, nil) }
     }
 
+    /// Start of validity, in seconds since 1970 (nil if OpenSSL cannot compute it).
+    public var notBefore: Int64? {
+        DTLSCertificate.unixTime(X509_get0_notBefore(x509))
+    }
+
+    /// End of validity, in seconds since 1970. Rotate the certificate before it.
+    public var notAfter: Int64? {
+        DTLSCertificate.unixTime(X509_get0_notAfter(x509))
+    }
+
+    /// The serial number's big-endian bytes (random for generated certificates).
+    public var serialNumber: [UInt8] {
+        guard let serial = X509_get0_serialNumber(x509), let bn = ASN1_INTEGER_to_BN(serial, nil)
+        else { return [] }
+        defer { BN_free(bn) }
+        var out = [UInt8](repeating: 0, count: Int((BN_num_bits(bn) + 7) / 8))
+        let n = out.withUnsafeMutableBufferPointer { BN_bn2bin(bn, $0.baseAddress) }
+        return n == out.count ? out : []
+    }
+
     /// The certificate's DER encoding.
     public var derEncoded: [UInt8] {
         let n = i2d_X509(x509, nil)
@@ -116,6 +136,15 @@ public final class DTLSCertificate: @unchecked Sendable {
             return i2d_X509(x509, &p)
         }
         return written == n ? out : []
+    }
+
+    private static func unixTime(_ time: UnsafePointer<ASN1_TIME>?) -> Int64? {
+        guard let time, let epoch = ASN1_TIME_set(nil, 0) else { return nil }
+        defer { ASN1_TIME_free(epoch) }
+        var days: Int32 = 0
+        var seconds: Int32 = 0
+        guard ASN1_TIME_diff(&days, &seconds, epoch, time) == 1 else { return nil }
+        return Int64(days) * 86_400 + Int64(seconds)
     }
 
     // MARK: - PEM helpers

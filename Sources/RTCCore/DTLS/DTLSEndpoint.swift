@@ -121,13 +121,20 @@ public final class DTLSEndpoint {
         }
     }
 
-    /// Processes one datagram from the peer (its first byte in 20...63, RFC 7983).
+    /// Processes one datagram from the peer (its first byte in 20...63, RFC 7983). The first
+    /// datagram starts a server's handshake; an idle client ignores datagrams.
     public func handle(datagram: UnsafeRawBufferPointer, now: Instant) {
         switch state {
         case .failed, .closed:
             stats.ignoredDatagrams &+= 1
             return
         case .idle:
+            // A server starts with the first datagram (the ClientHello); a client only with
+            // start(): nothing valid can reach it before its ClientHello.
+            guard role == .server else {
+                stats.ignoredDatagrams &+= 1
+                return
+            }
             state = .handshaking
         case .handshaking, .awaitingFingerprint, .connected:
             break
@@ -163,6 +170,8 @@ public final class DTLSEndpoint {
         guard timer.expire(now: now) else {
             if case .handshaking = state {
                 fail(DTLSError(.handshakeTimeout, "flight unanswered after every retransmission"))
+            } else {
+                stopTimer()
             }
             flushTransmissions()
             return

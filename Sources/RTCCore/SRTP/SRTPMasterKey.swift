@@ -6,7 +6,9 @@
 /// ```
 /// | master key (16 or 32 bytes) | master salt (14 or 12 bytes) |
 /// ```
-public struct SRTPMasterKey: Sendable, Hashable {
+///
+/// Its description never shows the key or salt, so that logging an event cannot leak them.
+public struct SRTPMasterKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     public let profile: SRTPProfile
     public let key: [UInt8]
     public let salt: [UInt8]
@@ -21,4 +23,7 @@ public struct SRTPMasterKey: Sendable, Hashable {
 
     /// Key followed by salt: the layout libsrtp2's `srtp_policy_t.key` expects.
     public var keyAndSalt: [UInt8] { key + salt }
+
+    public var description: String { "SRTPMasterKey(\(profile), <redacted>)" }
+    public var debugDescription: String { description }
 }

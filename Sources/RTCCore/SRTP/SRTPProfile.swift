@@ -7,10 +7,9 @@
 /// Packet layouts (RFC 3711 §3.1 and §3.4, RFC 7714 §7 and §9):
 ///
 /// ```
-/// SRTP:   | RTP header | encrypted payload             | auth tag (10 or 16) |
-///                                            (AES-CM-HMAC-SHA1-80: 10-byte HMAC tag;
-///                                             AEAD-GCM: 16-byte GCM tag)
-/// SRTCP:  | RTCP header (8) | encrypted rest | E + SRTCP index (4) | auth tag (10 or 16) |
+/// SRTP (both):       | RTP header | encrypted payload | auth tag (10 HMAC / 16 GCM) |
+/// SRTCP, AES-CM:     | RTCP header (8) | encrypted rest | E + SRTCP index (4) | tag (10) |
+/// SRTCP, AEAD GCM:   | RTCP header (8) | encrypted rest | tag (16) | E + SRTCP index (4) |
 /// ```
 public enum SRTPProfile: UInt16, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// AEAD_AES_128_GCM (RFC 7714 §14.2): 128-bit key, 96-bit salt, 16-byte tag.

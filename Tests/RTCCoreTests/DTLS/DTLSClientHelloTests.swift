@@ -169,6 +169,31 @@ private func serverHello(in datagrams: [[UInt8]]) -> ServerHelloSummary? {
         #expect(server.nextTimeout()?.0 == Instant.zero + .milliseconds(250))
     }
 
+    @Test func dtls10OnlyClientHelloIsRefused() throws {
+        var rng = SeededRandom(seed: 10)
+        var body = chromiumLikeClientHelloBody(&rng)
+        body[0] = 0xFE
+        body[1] = 0xFF  // legacy_version DTLS 1.0 (supported_versions is ignored in DTLS 1.2)
+        let datagrams = fragmentedDatagrams(
+            type: 1, messageSeq: 0, body: body, splitAt: 700, recordVersion: 0xFEFF, firstRecordSeq: 0)
+        let server = try DTLSEndpoint(role: .server, certificate: DTLSTestCertificates.bob)
+        for d in datagrams { d.withUnsafeBytes { server.handle(datagram: $0, now: .zero) } }
+        var alerts = 0
+        var failure: DTLSError?
+        while let out = server.pollOutput() {
+            switch out {
+            case .transmit(let d): if DTLSRecordHeader(d)?.contentType == 21 { alerts += 1 }
+            case .event(.failed(let e)): failure = e
+            case .event: break
+            }
+        }
+        #expect(failure?.kind == .handshakeFailed)
+        #expect(failure?.openSSLReason != nil)
+        #expect(alerts == 1)  // protocol_version alert
+        #expect(server.stats.handshakeFailures == 1)
+        #expect(server.keys == nil)
+    }
+
     @Test func fragmentedClientHelloFromRealClientCompletesHandshake() throws {
         // The OpenSSL client's ClientHello is re-sent as two fragments in two datagrams; the
         // client's later epoch-0 records are renumbered past the extra record.
