@@ -27,7 +27,7 @@ if [ "${1:-}" = "interop" ]; then
     if [ ! -x .venv/bin/python ]; then
         python3 -m venv .venv
     fi
-    if ! .venv/bin/python -c "import aiortc, websocket" 2>/dev/null; then
-        .venv/bin/pip install -q --disable-pip-version-check "aiortc==1.*" websocket-client
+    if ! .venv/bin/python -c "import aiortc, websocket, numpy" 2>/dev/null; then
+        .venv/bin/pip install -q --disable-pip-version-check "aiortc==1.*" websocket-client numpy
     fi
 fi

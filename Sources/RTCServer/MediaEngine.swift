@@ -159,6 +159,7 @@ final class MediaEngine: @unchecked Sendable {
             // A new address must introduce itself with a STUN check naming our ufrag.
             guard Demux.classify(bytes) == .stun, let c = lookupByUsername(bytes) else {
                 counters.unknownSource &+= 1
+                logger.debug("datagram from unknown source", metadata: ["from": "\(from)", "bytes": "\(n)"])
                 return
             }
             conn = c
@@ -183,6 +184,7 @@ final class MediaEngine: @unchecked Sendable {
             service(conn, now: now)
         case .dropped(let reason):
             counters.count(reason)
+            logger.trace("dropped", metadata: ["id": "\(conn.id)", "reason": "\(reason)"])
         }
     }
 
