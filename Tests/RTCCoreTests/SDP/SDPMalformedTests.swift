@@ -137,7 +137,7 @@ import Testing
         var parsedCount = 0
         for name in SDPTestSupport.fixtureNames {
             let base = try SDPTestSupport.fixtureBytes(name)
-            for _ in 0..<600 {
+            for _ in 0..<400 {
                 var b = base
                 for _ in 0..<(1 + Int(rng.next() % 4)) {
                     let i = Int(rng.next() % UInt64(b.count))
