@@ -3,8 +3,9 @@
 /// ```
 ///   <type>=<value> CRLF      type: one lowercase letter; LF alone is accepted too
 /// ```
-/// Rules this reader applies (every failure is a ``ParseError`` with `.sdp`, `.syntax` or
-/// `.invalidValue`, and the 1-based line number in `offset`; nothing traps):
+/// Rules this reader applies (every failure is a ``ParseError`` with `.sdp`, `.syntax` —
+/// `.unsupportedVersion` for `v=` other than 0 — and the 1-based line number in `offset`;
+/// nothing traps, numbers too large for their field are errors):
 /// - the first line is `v=0`; `o=` and `s=` are required;
 /// - a type letter that RFC 8866 does not define makes the whole description invalid (§5:
 ///   "MUST ... reject"); so does a line without '=' or, except `s=`, without a value;

@@ -64,7 +64,7 @@ import Testing
         let e = error(Self.head + line + "\r\n")
         #expect(e != nil, "accepted: \(line)")
         if let e {
-            #expect(e.format == .sdp)
+            #expect(e.format == .sdp && e.kind == .syntax)
             #expect(e.offset == 5, "line number \(e.offset) for \(line)")
         }
     }
@@ -79,7 +79,12 @@ import Testing
     func malformedMediaLine(line: String) {
         let e = error(Self.head + line + "\r\n")
         #expect(e != nil, "accepted: \(line)")
-        #expect(e?.offset == 5)
+        #expect(e?.offset == 5 && e?.kind == .syntax)
+    }
+
+    @Test func versionOtherThanZero() {
+        #expect(error("v=1\r\n")?.kind == .unsupportedVersion)
+        #expect(error("v=00x\r\n")?.kind == .unsupportedVersion)
     }
 
     @Test(arguments: ["o=- 1 2 IN IP4 a", "s=x", "t=0 0", "v=0", "u=x", "e=x", "p=x", "z=x", "r=x"])
