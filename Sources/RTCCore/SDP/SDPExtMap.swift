@@ -32,7 +32,7 @@ public struct SDPExtMap: Hashable, Sendable {
         }
         let (idPart, dirPart) = SDPText.splitOnce(tokens[0], on: SDPText.slash)
         id = try SDPText.number(idPart, UInt16.self, max: Self.maxID, line: line, "extmap: bad id")
-        guard id > 0 else { throw ParseError(.sdp, .invalidValue, at: line, "extmap: id 0") }
+        guard id > 0 else { throw ParseError(.sdp, .syntax, at: line, "extmap: id 0") }
         if let dirPart {
             guard let d = SDPDirection(rawValue: SDPText.string(dirPart)) else {
                 throw ParseError(.sdp, .syntax, at: line, "extmap: bad direction")
@@ -61,20 +61,4 @@ public struct SDPExtMap: Hashable, Sendable {
         if let attributes { s += " " + attributes }
         return s
     }
-}
-
-/// Well-known header extension URIs (RFC 8285 registry and WebRTC's own).
-public enum SDPExtensionURI {
-    public static let mid = "urn:ietf:params:rtp-hdrext:sdes:mid"
-    public static let rid = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
-    public static let repairedRid = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"
-    public static let absSendTime = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
-    public static let transportWideCC =
-        "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
-    public static let audioLevel = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
-    public static let dependencyDescriptor =
-        "https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension"
-    public static let transmissionOffset = "urn:ietf:params:rtp-hdrext:toffset"
-    public static let videoOrientation = "urn:3gpp:video-orientation"
-    public static let playoutDelay = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay"
 }

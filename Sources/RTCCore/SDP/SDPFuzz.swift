@@ -3,8 +3,8 @@
 public enum SDPFuzz {
     /// Parses `bytes` as a session description; when that succeeds, reads every typed
     /// accessor, writes the description and parses the result again. Also parses the bytes
-    /// as a trickle candidate and as one attribute line. Returns true when the description
-    /// parsed. Never traps.
+    /// as a trickle candidate and as one attribute line, and runs the negotiator on the
+    /// result. Returns true when the description parsed. Never traps.
     public static func fuzz(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let data = Array(bytes)
         let text = String(decoding: data, as: UTF8.self)
@@ -24,9 +24,22 @@ public enum SDPFuzz {
         if let again = try? SDPParser.parse(Array(written.utf8)) {
             sink &+= again == sdp ? 1 : 0
         }
+        // Offer/answer on whatever parsed: answering it as the SFU, reading the result back,
+        // and reading it as an answer to itself (mismatches must be typed errors).
+        if let r = try? SDPNegotiator.answer(to: sdp, local: fuzzTransport, options: fuzzOptions) {
+            sink &+= r.negotiated.media.count &+ r.answer.media.count
+            sink &+= (try? SDPNegotiator.negotiate(localOffer: sdp, remoteAnswer: r.answer))?.media.count ?? 0
+        }
+        sink &+= (try? SDPNegotiator.negotiate(localOffer: sdp, remoteAnswer: sdp))?.acceptedMedia.count ?? 0
         withExtendedLifetime(sink) {}
         return true
     }
+
+    private static let fuzzTransport = SDPLocalTransport(
+        iceUfrag: "fuzz", icePwd: "fuzzfuzzfuzzfuzzfuzzfuzz",
+        fingerprints: [SDPFingerprint(hashFunction: "sha-256", bytes: [UInt8](repeating: 0xAB, count: 32))],
+        candidates: [SDPCandidate(foundation: "1", priority: 1, address: "127.0.0.1", port: 40000)], iceLite: true)
+    private static let fuzzOptions = SDPAnswerOptions(sessionID: "1")
 
     private static func touch<C: SDPAttributeContainer>(_ c: C) -> Int {
         var n = c.iceOptions.count &+ c.fingerprints.count &+ c.groups.count &+ c.candidates.count

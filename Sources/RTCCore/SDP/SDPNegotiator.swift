@@ -134,34 +134,26 @@ public enum SDPNegotiator {
     /// (so each codec gets one payload type), with its RTX payload type and the feedback both
     /// sides understand. The offerer's payload types and fmtp are kept (RFC 3264 §6.1).
     static func matchCodecs(_ section: MediaDescription, _ capabilities: [SDPCodecCapability]) -> [NegotiatedCodec] {
-        let offered = section.payloadTypes
+        let table = SDPFormatTable(section)
         var used: [PayloadType] = []
         var out: [NegotiatedCodec] = []
         for cap in capabilities where cap.kind == section.kind {
-            for pt in offered where !used.contains(pt) {
-                guard let map = section.rtpMap(for: pt) else { continue }
-                let fmtp = section.formatParameters(for: pt)
+            for pt in table.payloadTypes where !used.contains(pt) {
+                guard let map = table.rtpMaps[pt] else { continue }
+                let fmtp = table.fmtps[pt]
                 guard cap.matches(map, fmtp) else { continue }
                 var rtx: PayloadType?
                 if cap.rtx {
-                    for r in offered where !used.contains(r) && r != pt {
-                        guard let rmap = section.rtpMap(for: r), rmap.isEncoding("rtx"),
-                              rmap.clockRate == map.clockRate,
-                              section.formatParameters(for: r)?.associatedPayloadType == pt else { continue }
-                        rtx = r
-                        break
+                    rtx = table.rtxByAssociated[pt]?.first { r in
+                        !used.contains(r) && table.rtpMaps[r]?.clockRate == map.clockRate
                     }
-                }
-                var feedback: [SDPRtcpFeedback] = []
-                for fb in section.rtcpFeedback(for: pt) where cap.understands(fb) {
-                    let specific = SDPRtcpFeedback(payloadType: pt, type: fb.type, subtype: fb.subtype)
-                    if !feedback.contains(specific) { feedback.append(specific) }
                 }
                 used.append(pt)
                 if let rtx { used.append(rtx) }
                 out.append(NegotiatedCodec(type: cap.type, encodingName: map.encodingName, clockRate: map.clockRate,
                                            channels: map.channels, payloadType: pt, rtxPayloadType: rtx,
-                                           parameters: fmtp?.parameters ?? [], feedback: feedback))
+                                           parameters: fmtp?.parameters ?? [],
+                                           feedback: table.feedback(for: pt, where: cap.understands)))
                 break
             }
         }
@@ -345,29 +337,17 @@ public enum SDPNegotiator {
     /// Codecs listed in an answer's m-section: each non-RTX format with its rtpmap, the RTX
     /// format whose `apt` points at it, its fmtp and its feedback (including `*` lines).
     static func codecs(from section: MediaDescription) -> [NegotiatedCodec] {
-        let pts = section.payloadTypes
+        let table = SDPFormatTable(section)
         var out: [NegotiatedCodec] = []
-        for pt in pts {
-            guard let map = section.rtpMap(for: pt) else { continue }
+        for pt in table.payloadTypes {
+            guard let map = table.rtpMaps[pt] else { continue }
             let type = SDPCodecType(encodingName: map.encodingName)
             if type == .rtx { continue }
-            var rtx: PayloadType?
-            for r in pts where r != pt {
-                if let rmap = section.rtpMap(for: r), rmap.isEncoding("rtx"),
-                   section.formatParameters(for: r)?.associatedPayloadType == pt {
-                    rtx = r
-                    break
-                }
-            }
-            var feedback: [SDPRtcpFeedback] = []
-            for fb in section.rtcpFeedback(for: pt) {
-                let specific = SDPRtcpFeedback(payloadType: pt, type: fb.type, subtype: fb.subtype)
-                if !feedback.contains(specific) { feedback.append(specific) }
-            }
             out.append(NegotiatedCodec(type: type, encodingName: map.encodingName, clockRate: map.clockRate,
-                                       channels: map.channels, payloadType: pt, rtxPayloadType: rtx,
-                                       parameters: section.formatParameters(for: pt)?.parameters ?? [],
-                                       feedback: feedback))
+                                       channels: map.channels, payloadType: pt,
+                                       rtxPayloadType: table.rtxByAssociated[pt]?.first,
+                                       parameters: table.fmtps[pt]?.parameters ?? [],
+                                       feedback: table.feedback(for: pt)))
         }
         return out
     }

@@ -3,8 +3,9 @@
 /// ```
 ///   <type>=<value> CRLF      type: one lowercase letter; LF alone is accepted too
 /// ```
-/// Rules this reader applies (every failure is a ``ParseError`` with `.sdp`, `.syntax` or
-/// `.invalidValue`, and the 1-based line number in `offset`; nothing traps):
+/// Rules this reader applies (every failure is a ``ParseError`` with `.sdp`, `.syntax` —
+/// `.unsupportedVersion` for `v=` other than 0 — and the 1-based line number in `offset`;
+/// nothing traps, numbers too large for their field are errors):
 /// - the first line is `v=0`; `o=` and `s=` are required;
 /// - a type letter that RFC 8866 does not define makes the whole description invalid (§5:
 ///   "MUST ... reject"); so does a line without '=' or, except `s=`, without a value;
@@ -21,8 +22,11 @@ enum SDPParser {
         var origin: SDPOrigin?
         var sessionName: String?
         var session = SessionDescription(origin: SDPOrigin(sessionID: "0", sessionVersion: 0), timing: [])
-        var current: MediaDescription?
+        // Sections are appended as their m= line is read; `inMedia` says whether lines now
+        // belong to the last one (mutated in place). `inMedia` is set only right after an append, so
+        // `media[media.count - 1]` is always in bounds when it is true.
         var media: [MediaDescription] = []
+        var inMedia = false
 
         while start < data.count {
             var end = start
@@ -61,36 +65,36 @@ enum SDPParser {
 
             switch type {
             case UInt8(ascii: "m"):
-                if let m = current { media.append(m) }
-                current = try MediaDescription(mLine: value, line: lineNumber)
+                media.append(try MediaDescription(mLine: value, line: lineNumber))
+                inMedia = true
             case UInt8(ascii: "a"):
                 let a = try SDPAttribute(value, line: lineNumber)
-                if current != nil { current?.attributes.append(a) } else { session.attributes.append(a) }
+                if inMedia { media[media.count - 1].attributes.append(a) } else { session.attributes.append(a) }
             case UInt8(ascii: "c"):
                 let c = try SDPConnection(value, line: lineNumber)
-                if current != nil {
-                    current?.connections.append(c)
+                if inMedia {
+                    media[media.count - 1].connections.append(c)
                 } else {
                     guard session.connection == nil else { throw duplicate(lineNumber) }
                     session.connection = c
                 }
             case UInt8(ascii: "b"):
                 let b = try SDPBandwidth(value, line: lineNumber)
-                if current != nil { current?.bandwidths.append(b) } else { session.bandwidths.append(b) }
+                if inMedia { media[media.count - 1].bandwidths.append(b) } else { session.bandwidths.append(b) }
             case UInt8(ascii: "i"):
                 let text = SDPText.string(value)
-                if current != nil {
-                    guard current?.information == nil else { throw duplicate(lineNumber) }
-                    current?.information = text
+                if inMedia {
+                    guard media[media.count - 1].information == nil else { throw duplicate(lineNumber) }
+                    media[media.count - 1].information = text
                 } else {
                     guard session.information == nil else { throw duplicate(lineNumber) }
                     session.information = text
                 }
             case UInt8(ascii: "k"):
                 let text = SDPText.string(value)
-                if current != nil {
-                    guard current?.encryptionKey == nil else { throw duplicate(lineNumber) }
-                    current?.encryptionKey = text
+                if inMedia {
+                    guard media[media.count - 1].encryptionKey == nil else { throw duplicate(lineNumber) }
+                    media[media.count - 1].encryptionKey = text
                 } else {
                     guard session.encryptionKey == nil else { throw duplicate(lineNumber) }
                     session.encryptionKey = text
@@ -98,7 +102,7 @@ enum SDPParser {
             case UInt8(ascii: "v"), UInt8(ascii: "o"), UInt8(ascii: "s"), UInt8(ascii: "t"),
                  UInt8(ascii: "r"), UInt8(ascii: "z"), UInt8(ascii: "u"), UInt8(ascii: "e"),
                  UInt8(ascii: "p"):
-                guard current == nil else {
+                guard !inMedia else {
                     throw ParseError(.sdp, .syntax, at: lineNumber, "session-level line inside a media section")
                 }
                 switch type {
@@ -132,7 +136,6 @@ enum SDPParser {
                 throw ParseError(.sdp, .syntax, at: lineNumber, "unknown line type")
             }
         }
-        if let m = current { media.append(m) }
         guard sawVersion else { throw ParseError(.sdp, .syntax, at: max(lineNumber, 1), "missing v= line") }
         guard let origin else { throw ParseError(.sdp, .syntax, at: lineNumber, "missing o= line") }
         guard let sessionName else { throw ParseError(.sdp, .syntax, at: lineNumber, "missing s= line") }

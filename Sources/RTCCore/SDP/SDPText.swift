@@ -111,10 +111,10 @@ enum SDPText {
             guard c >= 0x30, c <= 0x39 else { throw ParseError(.sdp, .syntax, at: line, reason) }
             let (m, o1) = v.multipliedReportingOverflow(by: 10)
             let (a, o2) = m.addingReportingOverflow(T(c &- 0x30))
-            guard !o1, !o2 else { throw ParseError(.sdp, .invalidValue, at: line, reason) }
+            guard !o1, !o2 else { throw ParseError(.sdp, .syntax, at: line, reason) }
             v = a
         }
-        guard v <= max else { throw ParseError(.sdp, .invalidValue, at: line, reason) }
+        guard v <= max else { throw ParseError(.sdp, .syntax, at: line, reason) }
         return v
     }
 
@@ -156,7 +156,7 @@ enum SDPText {
     static func shortID(_ s: Bytes, rid: Bool = false, line: Int, _ reason: StaticString) throws(ParseError) -> ShortID {
         guard rid ? isRidID(s) : isToken(s) else { throw ParseError(.sdp, .syntax, at: line, reason) }
         let id: ShortID? = s.withUnsafeBytes { ShortID(bytes: $0) }
-        guard let id else { throw ParseError(.sdp, .invalidValue, at: line, reason) }
+        guard let id else { throw ParseError(.sdp, .syntax, at: line, reason) }
         return id
     }
 }
