@@ -53,6 +53,7 @@ final class MediaEngine: @unchecked Sendable {
     private let rx: UnsafeMutableRawBufferPointer
     private static let rxCapacity = 65_536 + SRTPSession.rtcpTrailerRoom
     private var needsFlush = false
+    static let readBatch = 32
     private(set) var counters = MediaCounters()
 
     init(loop: EventLoop, certificate: DTLSCertificate, announcedIP: String?, logger: Logger) {
@@ -72,8 +73,10 @@ final class MediaEngine: @unchecked Sendable {
     func start(host: String, port: Int) async throws {
         let bootstrap = DatagramBootstrap(group: loop)
             .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(ChannelOptions.datagramVectorReadMessageCount, value: 32)
-            .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
+            .channelOption(ChannelOptions.datagramVectorReadMessageCount, value: Self.readBatch)
+            // NIO splits one receive buffer across the batch: give every datagram 2 KiB.
+            .channelOption(ChannelOptions.recvAllocator,
+                           value: FixedSizeRecvByteBufferAllocator(capacity: Self.readBatch * 2048))
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(MediaChannelHandler(engine: self))
@@ -159,7 +162,9 @@ final class MediaEngine: @unchecked Sendable {
             // A new address must introduce itself with a STUN check naming our ufrag.
             guard Demux.classify(bytes) == .stun, let c = lookupByUsername(bytes) else {
                 counters.unknownSource &+= 1
-                logger.debug("datagram from unknown source", metadata: ["from": "\(from)", "bytes": "\(n)"])
+                logger.debug("datagram from unknown source", metadata: [
+                    "from": "\(from)", "bytes": "\(n)",
+                    "head": "\(bytes.prefix(64).map { String($0, radix: 16) }.joined(separator: " "))"])
                 return
             }
             conn = c
