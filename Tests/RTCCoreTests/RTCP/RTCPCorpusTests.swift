@@ -60,4 +60,35 @@ import Testing
             for url in try Self.files(sub) { fuzzRTCP([UInt8](try Data(contentsOf: url))) }
         }
     }
+
+    @Test func corpusSeededMutations() throws {
+        // The corpora as mutation seeds (bit flips, overwrites, insertions, deletions,
+        // splices, length fixes) through the fuzz entry, with its round-trip checks.
+        var seeds: [[UInt8]] = []
+        for sub in ["rtcp-corpus", "crashes/rtcp"] {
+            for url in try Self.files(sub) { seeds.append([UInt8](try Data(contentsOf: url))) }
+        }
+        var rng = SeededRandom(seed: 0xC0_2905)
+        for _ in 0..<20_000 {
+            var b = seeds[Int.random(in: 0..<seeds.count, using: &rng)]
+            for _ in 0..<Int.random(in: 1...6, using: &rng) {
+                let pos = b.isEmpty ? 0 : Int.random(in: 0..<b.count, using: &rng)
+                switch Int.random(in: 0..<6, using: &rng) {
+                case 0 where !b.isEmpty: b[pos] ^= 1 << UInt8.random(in: 0...7, using: &rng)
+                case 1 where !b.isEmpty: b[pos] = UInt8.random(in: 0...255, using: &rng)
+                case 2: b.insert(contentsOf: rng.bytes(Int.random(in: 1...8, using: &rng)), at: pos)
+                case 3 where !b.isEmpty: b.removeSubrange(pos..<min(b.count, pos + Int.random(in: 1...8, using: &rng)))
+                case 4: b += seeds[Int.random(in: 0..<seeds.count, using: &rng)]
+                default:
+                    // Make the first length field match the datagram, so the body gets parsed.
+                    if b.count >= 4 {
+                        let words = b.count / 4 - 1
+                        b[2] = UInt8(truncatingIfNeeded: words >> 8)
+                        b[3] = UInt8(truncatingIfNeeded: words)
+                    }
+                }
+            }
+            fuzzRTCP(b)
+        }
+    }
 }

@@ -80,7 +80,7 @@ struct RTCPRandomPackets {
     mutating func twcc() -> TransportWideCongestionControl {
         var chunks: [TWCCPacketStatusChunk] = []
         var symbols: [UInt8] = []
-        let target = int(0...9) == 0 ? int(0...65535) : int(0...120)
+        let target = int(0...49) == 0 ? int(0...65535) : int(0...120)
         while symbols.count < target {
             let left = target - symbols.count
             switch int(0...2) {
