@@ -1,4 +1,8 @@
 /// Fuzz entry point for the RTCP parser family.
+///
+/// The `precondition`s here are the fuzzer's oracle, not input checks: each states a property
+/// that holds for every value the parsers return (the comment at each says why), so a
+/// mutation that breaks one has found a real bug.
 public enum RTCPFuzz {
     /// Walks `bytes` as a compound RTCP datagram and decodes every packet, touching every
     /// accessor: report blocks, SDES items, BYE reason, APP name, NACK expansion, REMB bitrate,
@@ -66,6 +70,7 @@ public enum RTCPFuzz {
             // its delta, so the walk yields exactly packetStatusCount results.
             precondition(n == Int(fb.packetStatusCount), "TWCC expansion count")
             precondition(received == fb.receiveDeltas.count, "TWCC received count")
+            if fb.packetStatusCount <= 4096 { rebuild(fb) }
         case .pictureLossIndication(let pli):
             sink &+= Int(pli.mediaSSRC.rawValue & 1)
         case .fullIntraRequest(let fir):
@@ -96,6 +101,35 @@ public enum RTCPFuzz {
             precondition(w.position == size, "marshalSize matches what write produced")
             let again = try? RTCPPacket.parse(UnsafeRawBufferPointer(buf))
             precondition(again == packet, "RTCP packet round trip")
+        }
+    }
+
+    /// Expands a parsed TWCC feedback, re-encodes the list with ``TWCCFeedbackBuilder`` and
+    /// expands again: the same sequence numbers and losses, the same arrival times up to the
+    /// 24-bit reference time wrap. Holds because consecutive parsed deltas fit 16 bits, the
+    /// builder's first delta is below 64 ms, and all times sit on the 250 µs grid.
+    static func rebuild(_ fb: TransportWideCongestionControl) {
+        let results = fb.packetResults()
+        var b = TWCCFeedbackBuilder(
+            senderSSRC: fb.senderSSRC, mediaSSRC: fb.mediaSSRC,
+            feedbackPacketCount: fb.feedbackPacketCount,
+            maxPacketSize: TWCCFeedbackBuilder.maxRTCPPacketSize)
+        for r in results {
+            precondition(b.add(r), "builder takes every parsed TWCC result")
+        }
+        let again = b.build().packetResults()
+        precondition(again.count == results.count, "TWCC rebuild count")
+        var offset: Int64?
+        let wrap = Int64(1 << 24) &* TransportWideCongestionControl.referenceTimeUnitMicroseconds
+        for (x, y) in zip(results, again) {
+            precondition(x.sequenceNumber == y.sequenceNumber, "TWCC rebuild sequence")
+            precondition(x.isReceived == y.isReceived, "TWCC rebuild loss")
+            if let tx = x.arrivalMicroseconds, let ty = y.arrivalMicroseconds {
+                let d = ty &- tx
+                if offset == nil { precondition(d % wrap == 0, "TWCC rebuild reference wrap") }
+                precondition(d == (offset ?? d), "TWCC rebuild arrival")
+                offset = d
+            }
         }
     }
 }
