@@ -69,9 +69,11 @@ final class EchoSession {
             try? DTLSFingerprint($0.attributeValue)
         }
         let now = MediaEngine.now()
+        let role: DTLSRole = negotiated.isDTLSClient ? .client : .server
         let transport = try PeerTransport(
-            ice: .lite(iceConfig), dtlsRole: negotiated.isDTLSClient ? .client : .server,
-            certificate: engine.certificate, remoteFingerprints: remoteFingerprints, now: now)
+            ice: .lite(iceConfig), dtlsRole: role, certificate: engine.certificate,
+            remoteFingerprints: remoteFingerprints, dtlsConfiguration: MediaEngine.dtlsConfiguration(role: role),
+            now: now)
         transport.inboundExtensionMap = map
         let session = EchoSession(streams: streams, rtcpSSRC: UInt32.random(in: 1...UInt32.max, using: &rng))
         let id = "echo-" + credentials.ufrag

@@ -66,6 +66,18 @@ final class MediaEngine: @unchecked Sendable {
 
     deinit { rx.deallocate() }
 
+    /// DTLS settings by role. As DTLS server we pick from the client's offer in our order
+    /// (AES-128-GCM first). As DTLS client the peer picks, and Chromium's BoringSSL prefers
+    /// AES-CM-HMAC-SHA1-80, which costs ~6x more per packet with Debian's libsrtp2 (DESIGN.md):
+    /// so the client offer carries only the AEAD GCM profiles, which every current browser and
+    /// aiortc support.
+    static func dtlsConfiguration(role: DTLSRole) -> DTLSConfiguration {
+        switch role {
+        case .server: return DTLSConfiguration()
+        case .client: return DTLSConfiguration(srtpProfiles: [.aeadAES128GCM, .aeadAES256GCM])
+        }
+    }
+
     static func now() -> Instant {
         Instant(nanoseconds: Int64(truncatingIfNeeded: NIODeadline.now().uptimeNanoseconds))
     }

@@ -113,6 +113,7 @@ async def main(base, role):
         except Exception:
             profile = None
     aiortc_role = getattr(dtls, "_role", None)
+    server = json.loads(urllib.request.urlopen(f"{base}/echo/stats?id={answer['id']}", timeout=5).read())
     await pc.close()
     result = {
         "videoFramesDecoded": counts["video"],
@@ -121,11 +122,13 @@ async def main(base, role):
         "seconds": round(elapsed, 2),
         "srtpProfile": profile,
         "aiortcDtlsRole": aiortc_role,
+        "server": server,
     }
     print(json.dumps(result))
     ok = (counts["video"] >= 60 and counts["audio"] > 0 and counts["width"] == 320
           and profile is not None and "GCM" in profile
-          and aiortc_role == ("client" if role == "server" else "server"))
+          and aiortc_role == ("client" if role == "server" else "server")
+          and server.get("setupMilliseconds") is not None)
     return 0 if ok else 1
 
 

@@ -38,7 +38,8 @@ def main(base, role, shot=None):
         ok = (grew and stats["frameWidth"] > 0 and stats["audioPackets"] > 0
               and stats["srtpCipher"] is not None and "GCM" in stats["srtpCipher"]
               and stats["dtlsState"] == "connected"
-              and stats["dtlsRole"] == expected_role)
+              and stats["dtlsRole"] == expected_role
+              and stats.get("server", {}).get("setupMilliseconds") is not None)
         return 0 if ok else 1
     finally:
         browser.close()

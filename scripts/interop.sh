@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Interop tests against real, independent WebRTC peers (aiortc, headless Chromium), run inside
+# a private network namespace that holds only `lo`, bounded in time; every process started is
+# stopped. Usage: scripts/interop.sh [aiortc|chromium|all]   (needs root for unshare -n)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+which="${1:-all}"
+bash scripts/setup.sh interop
+swift build --product sfu-server
+mkdir -p artifacts
+if [ "${RTC_IN_NETNS:-}" != 1 ]; then
+    exec timeout 300 unshare -n env RTC_IN_NETNS=1 bash "$0" "$which"
+fi
+ip link set lo up
+PY=.venv/bin/python
+BASE=http://127.0.0.1:18080
+pass=0
+fail=0
+SRV=
+cleanup() { [ -n "$SRV" ] && kill "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null; pkill -f rtc-chromium- 2>/dev/null || true; }
+trap cleanup EXIT
+start_server() {
+    .build/debug/sfu-server --http 127.0.0.1:18080 --media 127.0.0.1:40000 > artifacts/interop-server.log 2>&1 &
+    SRV=$!
+    for _ in $(seq 100); do curl -sf $BASE/health >/dev/null && return 0; sleep 0.1; done
+    echo "server did not start"; cat artifacts/interop-server.log; exit 1
+}
+run() {
+    local name=$1; shift
+    if timeout 60 "$@"; then echo "interop $name: ok"; pass=$((pass + 1)); else echo "interop $name: FAILED"; fail=$((fail + 1)); fi
+}
+start_server
+if [ "$which" = all ] || [ "$which" = aiortc ]; then
+    run "aiortc echo (server is DTLS server)" $PY Tests/Interop/echo_aiortc.py $BASE server
+    run "aiortc echo (server is DTLS client)" $PY Tests/Interop/echo_aiortc.py $BASE client
+fi
+if [ "$which" = all ] || [ "$which" = chromium ]; then
+    run "chromium echo (server is DTLS server)" $PY Tests/Interop/echo_chromium.py $BASE server artifacts/echo-chromium.png
+    run "chromium echo (server is DTLS client)" $PY Tests/Interop/echo_chromium.py $BASE client
+fi
+echo "interop: $pass passed, $fail failed"
+[ "$fail" = 0 ]
