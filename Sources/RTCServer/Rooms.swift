@@ -29,6 +29,7 @@ final class Participant {
     var chatBucket: TokenBucket
     var mutedKinds: Set<String> = []
     let joinedAt: Date
+    lazy var media = ParticipantMedia(participant: self)
 
     init(id: String, name: String, role: SFUToken.Role, room: Room, outbox: Outbox, generation: Int, now: Date) {
         self.id = id
@@ -107,12 +108,22 @@ final class RoomRegistry: @unchecked Sendable {
     let loop: EventLoop
     let logger: Logger
     let capacity: Int
+    let engine: MediaEngine
     private(set) var rooms: [String: Room] = [:]
+    private var publicationCounter: UInt32 = 0
+    var currentSpeaker: [String: String] = [:]
 
-    init(loop: EventLoop, capacity: Int, logger: Logger) {
-        self.loop = loop
+    init(engine: MediaEngine, capacity: Int, logger: Logger) {
+        self.engine = engine
+        self.loop = engine.loop
         self.capacity = capacity
         self.logger = logger
+        engine.rooms = self
+    }
+
+    func nextPublicationID() -> UInt32 {
+        publicationCounter &+= 1
+        return publicationCounter
     }
 
     var participantCount: Int { rooms.values.reduce(0) { $0 + $1.participants.count } }
@@ -170,14 +181,22 @@ final class RoomRegistry: @unchecked Sendable {
         let others = room.participants.values.filter { $0.id != pid }.sorted { $0.joinedAt < $1.joinedAt }
         participant.send("joined", [
             "participant": participant.summary,
-            "participants": others.map { $0.summary.merging(["tracks": [Any]()]) { a, _ in a } },
+            "participants": others.map { o in
+                o.summary.merging(["tracks": o.media.tracks.map(\.summary)]) { a, _ in a }
+            },
             "iceServers": [Any](),
             "room": room.summary,
         ])
         if isNew {
             room.broadcast("participant-joined", ["participant": participant.summary], except: pid)
             logger.info("participant joined", metadata: ["room": "\(room.id)", "participant": "\(pid)"])
+            // Subscribe the newcomer to every track already published.
+            for o in others { for t in o.media.tracks { addSection(for: t, to: participant) } }
+        } else {
+            // A reconnected socket gets a fresh offer for its current sections.
+            participant.media.offerInFlight = false
         }
+        renegotiateSubscriber(participant)
         return participant.socketGeneration
     }
 
@@ -200,6 +219,7 @@ final class RoomRegistry: @unchecked Sendable {
         let room = p.room
         guard room.participants[p.id] === p else { return }
         room.participants[p.id] = nil
+        tearDownMedia(p, in: room)
         p.outbox.finish()
         room.broadcast("participant-left", ["participantId": p.id, "reason": reason])
         logger.info("participant left", metadata: ["room": "\(room.id)", "participant": "\(p.id)", "reason": "\(reason)"])
@@ -208,7 +228,10 @@ final class RoomRegistry: @unchecked Sendable {
     func endRoom(_ room: Room, reason: String) {
         loop.assertInEventLoop()
         room.broadcast("end", ["reason": reason])
-        for p in room.participants.values { p.outbox.finish() }
+        for p in room.participants.values {
+            tearDownMedia(p, in: room)
+            p.outbox.finish()
+        }
         room.participants.removeAll()
         rooms[room.id] = nil
         logger.info("room ended", metadata: ["room": "\(room.id)", "reason": "\(reason)"])
@@ -217,6 +240,19 @@ final class RoomRegistry: @unchecked Sendable {
     /// Ends every room (graceful shutdown): participants get `end`.
     func endAll(reason: String) {
         for r in Array(rooms.values) { endRoom(r, reason: reason) }
+    }
+
+    /// Stops (or resumes) forwarding `p`'s tracks of `kind` and tells everyone.
+    func setMuted(_ p: Participant, kind: String, muted: Bool, in room: Room) {
+        if muted { p.mutedKinds.insert(kind) } else { p.mutedKinds.remove(kind) }
+        for t in p.media.tracks where t.kind.rawValue == kind {
+            t.muted = muted
+            for s in t.publication.subscriptions { s.paused = muted }
+            room.broadcast("track-muted", ["participantId": p.id, "kind": kind, "muted": muted, "trackId": t.trackID])
+        }
+        if !p.media.tracks.contains(where: { $0.kind.rawValue == kind }) {
+            room.broadcast("track-muted", ["participantId": p.id, "kind": kind, "muted": muted, "trackId": ""])
+        }
     }
 
     // MARK: Client messages
@@ -265,14 +301,28 @@ final class RoomRegistry: @unchecked Sendable {
         case .mute(let target, let kind):
             try requireHost(p, "mute others")
             guard let t = room.participants[target] else { throw SignalingError(.notFound, "no such participant") }
-            t.mutedKinds.insert(kind)
             t.send("mute", ["kind": kind])
-            room.broadcast("track-muted", ["participantId": t.id, "kind": kind, "muted": true, "trackId": ""])
+            setMuted(t, kind: kind, muted: true, in: room)
         case .muteSelf(let kind, let muted):
-            if muted { p.mutedKinds.insert(kind) } else { p.mutedKinds.remove(kind) }
-            room.broadcast("track-muted", ["participantId": p.id, "kind": kind, "muted": muted, "trackId": ""], except: p.id)
-        case .publishOffer, .subscribeAnswer, .candidate, .setPreferences:
-            throw SignalingError(.internal, "media is not available yet")
+            setMuted(p, kind: kind, muted: muted, in: room)
+        case .publishOffer(let sdp):
+            try handlePublishOffer(sdp, from: p, in: room)
+        case .subscribeAnswer(let sdp):
+            try handleSubscribeAnswer(sdp, from: p)
+        case .candidate:
+            // ICE-lite: the peer's checks reveal its addresses; trickled candidates are not needed.
+            break
+        case .setPreferences(let trackID, _, let maxHeight, _, let paused):
+            guard let i = p.media.sections.firstIndex(where: { $0.track?.trackID == trackID }),
+                  let sub = p.media.sections[i].subscription, let track = p.media.sections[i].track else {
+                throw SignalingError(.notFound, "no such track on your subscriber connection")
+            }
+            if let paused { sub.paused = paused || track.muted }
+            if let h = maxHeight {
+                // Layers are lowest first at quarter, half and full resolution (rids q/h/f).
+                let layers = track.publication.layerCount
+                sub.preferredLayer = h >= 540 ? nil : h >= 270 ? min(1, layers - 1) : 0
+            }
         }
     }
 }

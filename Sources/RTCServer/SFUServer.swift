@@ -67,7 +67,7 @@ struct SFUServerCommand: AsyncParsableCommand {
         let engine = MediaEngine(loop: loop, certificate: certificate,
                                  announcedIP: announce.isEmpty ? nil : announce, logger: logger)
         try await engine.start(host: mediaHost, port: mediaPort)
-        let rooms = RoomRegistry(loop: loop, capacity: capacity, logger: logger)
+        let rooms = RoomRegistry(engine: engine, capacity: capacity, logger: logger)
         let publicHost = announce.isEmpty ? httpHost : announce
         let ctx = ServerContext(
             engine: engine, rooms: rooms, tokens: await TokenService(secret: secret),
