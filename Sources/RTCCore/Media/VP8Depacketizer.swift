@@ -73,6 +73,9 @@ public struct VP8Depacketizer: Sendable {
     private var lostFrames: [LostFrame] = []
     /// Sequence numbers skipped since the last evaluated frame.
     private var skippedSequenceNumbers = 0
+    /// Timestamp of the last frame reported as given up (a frame is reported once even when
+    /// its packets are given up in several steps).
+    private var lastGivenUpTimestamp: UInt32?
 
     public init(maxBufferedPackets: Int = 1024) {
         self.maxBufferedPackets = max(16, maxBufferedPackets)
@@ -182,11 +185,10 @@ public struct VP8Depacketizer: Sendable {
     /// reporting each frame among them once.
     private mutating func giveUp(_ keys: [UInt64], reason: VP8FrameDropReason) {
         guard let maxKey = keys.max() else { return }
-        var lastTimestamp: UInt32?
         for k in keys.sorted() {
             guard let p = buffer.removeValue(forKey: k), let d = p.descriptor else { continue }
-            if p.timestamp == lastTimestamp { continue }
-            lastTimestamp = p.timestamp
+            if p.timestamp == lastGivenUpTimestamp { continue }
+            lastGivenUpTimestamp = p.timestamp
             lostFrames.append(LostFrame(pictureID: d.pictureID, temporalLayer: d.temporalLayer,
                                         isNonReference: d.nonReference))
             report(.dropped(reason, timestamp: p.timestamp, pictureID: d.pictureID), reason: reason)

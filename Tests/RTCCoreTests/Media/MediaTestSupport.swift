@@ -100,3 +100,14 @@ enum MediaTestSupport {
         outputs.filter { $0 == .keyframeNeeded }.count
     }
 }
+
+/// Reads the annotated-hex fixtures in Fixtures/media.
+enum FixtureFiles {
+    struct Missing: Error { var path: String }
+
+    static func hex(_ name: String) throws -> [UInt8] {
+        let url = RTPTestSupport.packageRoot.appendingPathComponent("Fixtures/media").appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw Missing(path: url.path) }
+        return RTPTestSupport.hex(String(decoding: data, as: UTF8.self))
+    }
+}
