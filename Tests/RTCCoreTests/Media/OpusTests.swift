@@ -128,3 +128,30 @@ import Testing
         #expect(p.nextTimestamp == 0x1234_5678 &+ 2880 * 2 &+ 960)
     }
 }
+
+@Suite struct SyntheticOpusSenderTests {
+    @Test func sendsOnePacketPer20msWithItsLevel() throws {
+        let params = RTPStreamParameters(
+            ssrc: SSRC(5), payloadType: PayloadType(111), clockRate: 48_000, mid: Mid("1"),
+            extensionMap: MediaTestSupport.audioMap)
+        let sender = try SyntheticOpusSender(parameters: params, frequency: 1000, amplitude: 1, channels: 2)
+        let dec = try OpusDecoder(channels: 2)
+        var twcc: UInt16 = 100
+        var output: [Double] = []
+        for i in 0..<25 {
+            var packets: [[UInt8]] = []
+            try sender.sendNextFrame(now: Instant(nanoseconds: Int64(i) * 20_000_000), transportSequence: &twcc) {
+                packets.append([UInt8]($0))
+            }
+            #expect(packets.count == 1)
+            let (h, v) = try RTPTestSupport.forwarding(packets[0], map: MediaTestSupport.audioMap)
+            #expect(h.timestamp == UInt32(i * 960) && v.audioLevel?.level == 3 && v.audioLevel?.voiceActivity == true)
+            #expect(v.transportSequence == 100 &+ UInt16(i))
+            let pcm = try dec.decode(Array(packets[0][h.payloadOffset..<(h.payloadOffset + h.payloadLength)]))
+            for s in 0..<960 { output.append(Double(pcm[2 * s])) }
+        }
+        let settled = Array(output[4800...])
+        #expect(MediaTestSupport.goertzel(settled, frequency: 1000) > 100 * MediaTestSupport.goertzel(settled, frequency: 440))
+        #expect(throws: MediaCodecError.self) { _ = try SyntheticOpusSender(parameters: params, channels: 3) }
+    }
+}
