@@ -22,6 +22,12 @@ let fuzzTargets: [FuzzTarget] = [
                run: { CodecFuzz.fuzz($0) }),
     FuzzTarget(name: "rtcp", corpusFolders: ["rtcp-corpus", "crashes/rtcp"], fixtureFolders: ["rtcp"],
                run: { RTCPFuzz.fuzz($0) }),
+    FuzzTarget(name: "sdp", corpusFolders: ["sdp-corpus"], fixtureFolders: ["sdp"],
+               run: { SDPFuzz.fuzz($0) }),
+    FuzzTarget(name: "vp8-depacketizer", corpusFolders: ["rtp-corpus", "crashes/rtp"], fixtureFolders: ["media", "rtp"],
+               run: { VP8Depacketizer.fuzz($0) }),
+    FuzzTarget(name: "dtls-fingerprint", corpusFolders: ["sdp-corpus"], fixtureFolders: ["sdp"],
+               run: { DTLSFingerprint.fuzz($0) }),
 ]
 
 /// Reads every regular file in a folder (sorted by name, for a deterministic seed list).
