@@ -126,7 +126,7 @@ export class Meeting {
 
   /** Runs PeerConnection work one step at a time, in the order the messages came. */
   enqueue(fn, what) {
-    this.queue = this.queue.then(fn).catch((e) => {
+    this.queue = this.queue.then(() => { this.trace(`> ${what}`); return fn(); }).catch((e) => {
       this.trace(`error in ${what}: ${e && e.message}`);
       this.errors.push({ code: 'client', message: `${what}: ${e && e.message}` });
     });
@@ -194,7 +194,14 @@ export class Meeting {
       this.view.toast?.('Reconnected.', 'info');
       this.sentPrefs.clear();
       this.trace('publisher ICE restart');
-      await this.publisher.offer({ iceRestart: true });
+      try {
+        await this.publisher.offer({ iceRestart: true });
+      } catch (e) {
+        // The connection cannot restart (e.g. its last answer left it unable to re-offer):
+        // start a new one.
+        this.trace(`ICE restart failed: ${e.message}; new publisher connection`);
+        await this.createPublisher();
+      }
     }
     // The server sends a fresh subscribe-offer; the old subscriber connection takes it.
   }
@@ -215,7 +222,12 @@ export class Meeting {
   async restartPublisherIce() {
     if (!this.publisher || !this.sig.isOpen() || this.publisher.awaitingAnswer) return;
     this.trace('publisher ICE failed: restart');
-    await this.publisher.offer({ iceRestart: true });
+    try {
+      await this.publisher.offer({ iceRestart: true });
+    } catch (e) {
+      this.trace(`ICE restart failed: ${e.message}; new publisher connection`);
+      await this.createPublisher();
+    }
   }
 
   async onPublishAnswer(m) {
