@@ -24,7 +24,9 @@ export function bestLayout(n, W, H, gap = 10) {
 }
 
 function initials(name) {
-  const parts = String(name || '?').trim().split(/\s+/).filter(Boolean);
+  const words = String(name || '?').trim().split(/\s+/).filter(Boolean);
+  const lettered = words.filter((w) => /^\p{L}/u.test(w));
+  const parts = lettered.length ? lettered : words;
   const s = parts.length > 1 ? parts[0][0] + parts[parts.length - 1][0] : (parts[0] || '?').slice(0, 2);
   return [...s].slice(0, 2).join('').toUpperCase();
 }
@@ -220,9 +222,9 @@ export class CallView {
       t.menu = document.createElement('div');
       t.menu.className = 'host-menu';
       t.menu.innerHTML = `
-        <button type="button" class="mute-audio">Mute</button>
-        <button type="button" class="mute-video">Stop video</button>
-        <button type="button" class="kick">Remove</button>`;
+        <button type="button" class="mute-audio">${icons.micOff}</button>
+        <button type="button" class="mute-video">${icons.camOff}</button>
+        <button type="button" class="kick">${icons.remove}</button>`;
       $('.mute-audio', t.menu).addEventListener('click', () => this.meeting.mute(p.id, 'audio'));
       $('.mute-video', t.menu).addEventListener('click', () => this.meeting.mute(p.id, 'video'));
       $('.kick', t.menu).addEventListener('click', async () => {
@@ -232,9 +234,11 @@ export class CallView {
     }
     $('.mute-audio', t.menu).disabled = !p.sending('audio');
     $('.mute-video', t.menu).disabled = !p.sending('video');
-    $('.mute-audio', t.menu).setAttribute('aria-label', `Mute ${p.name}`);
-    $('.mute-video', t.menu).setAttribute('aria-label', `Stop ${p.name}'s video`);
-    $('.kick', t.menu).setAttribute('aria-label', `Remove ${p.name}`);
+    for (const [sel, label] of [['.mute-audio', `Mute ${p.name}`], ['.mute-video', `Turn off ${p.name}'s camera`],
+      ['.kick', `Remove ${p.name} from the meeting`]]) {
+      $(sel, t.menu).setAttribute('aria-label', label);
+      $(sel, t.menu).title = label;
+    }
   }
 
   renderVideoState(p, t) {
