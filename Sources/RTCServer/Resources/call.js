@@ -301,9 +301,9 @@ export class CallView {
   }
 
   layout() {
-    const stage = $('#stage', this.root);
-    const W = stage.clientWidth - 24;
-    const H = stage.clientHeight - 24;
+    // The grid box is the stage less its padding (absolutely positioned with insets).
+    const W = this.grid.clientWidth;
+    const H = this.grid.clientHeight;
     const n = this.tiles.size;
     if (W <= 0 || H <= 0) return;
     const L = bestLayout(n, W, H, 10);
@@ -397,7 +397,7 @@ export class CallView {
       const b = $('.badge', this.chatBtn);
       b.textContent = String(Math.min(this.unread, 99));
       b.hidden = false;
-      this.toast(`${msg.name}: ${msg.text.length > 80 ? `${msg.text.slice(0, 80)}…` : msg.text}`, 'info');
+      this.toast(`${msg.name}: ${msg.text.length > 80 ? `${msg.text.slice(0, 80)}…` : msg.text}`, 'info chat-toast');
     }
   }
 
@@ -407,6 +407,7 @@ export class CallView {
     panel.hidden = !open;
     this.chatBtn.setAttribute('aria-pressed', String(open));
     if (open) {
+      for (const el of document.querySelectorAll('.chat-toast')) el.remove();
       this.unread = 0;
       $('.badge', this.chatBtn).hidden = true;
       $('#chat-input', this.root).focus();
@@ -420,11 +421,11 @@ export class CallView {
     const box = $('#toasts');
     const el = document.createElement('div');
     el.className = `toast ${level}`;
-    el.setAttribute('role', level === 'error' ? 'alert' : 'status');
+    el.setAttribute('role', level.startsWith('error') ? 'alert' : 'status');
     el.textContent = text;
     box.append(el);
     while (box.children.length > 4) box.firstElementChild.remove();
-    setTimeout(() => el.remove(), level === 'error' ? 6000 : 4000);
+    setTimeout(() => el.remove(), level.startsWith('error') ? 6000 : 4000);
   }
 
   ended(kind, text) {
