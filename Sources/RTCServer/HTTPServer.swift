@@ -5,7 +5,7 @@ import NIOCore
 import RTCCore
 
 /// The `{code, message}` body of every HTTP error (DESIGN.md "Limits and errors").
-struct APIError: Error, ResponseGenerator {
+struct APIError: HTTPResponseError {
     let status: HTTPResponse.Status
     let code: String
     let message: String
@@ -14,6 +14,16 @@ struct APIError: Error, ResponseGenerator {
         let body = try JSONSerialization.data(withJSONObject: ["code": code, "message": message])
         return Response(status: status, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    init(status: HTTPResponse.Status, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    init(_ e: SignalingError) {
+        self.init(status: HTTPResponse.Status(code: e.httpStatus), code: e.code.rawValue, message: e.message)
     }
 
     static func badRequest(_ m: String) -> APIError { APIError(status: .badRequest, code: "bad-request", message: m) }
@@ -64,15 +74,159 @@ enum StaticFiles {
     }
 }
 
-func buildRouter(engine: MediaEngine, logger: Logger) -> Router<BasicRequestContext> {
+struct LoginRequest: Decodable {
+    let username: String
+    let password: String
+}
+
+struct LoginResponse: ResponseEncodable {
+    let token: String
+    let expiresAt: Int
+}
+
+struct CreateRoomRequest: Decodable {
+    let name: String?
+}
+
+struct CreateRoomResponse: ResponseEncodable {
+    let room: String
+    let joinUrl: String
+}
+
+struct RoomInfoResponse: ResponseEncodable {
+    let room: String
+    let name: String
+    let locked: Bool
+    let participants: Int
+    let capacity: Int
+}
+
+struct JoinRequest: Decodable {
+    let name: String
+}
+
+struct JoinResponse: ResponseEncodable {
+    let token: String
+    let wsUrl: String
+    let iceServers: [String]
+    let participantId: String
+    let role: String
+}
+
+/// Everything the HTTP and WebSocket handlers share.
+struct ServerContext: Sendable {
+    let engine: MediaEngine
+    let rooms: RoomRegistry
+    let tokens: TokenService
+    let host: HostAccount
+    let publicHTTP: String
+    let logger: Logger
+
+    /// The host's login token from `Authorization: Bearer` or the `sfu_session` cookie.
+    func hostToken(_ request: Request) async -> SFUToken? {
+        var candidates: [String] = []
+        if let auth = request.headers[.authorization], auth.hasPrefix("Bearer ") {
+            candidates.append(String(auth.dropFirst(7)))
+        }
+        if let cookie = request.cookies["sfu_session"]?.value { candidates.append(cookie) }
+        for c in candidates {
+            if let t = await tokens.verify(c), t.role == .host, t.room == nil { return t }
+        }
+        return nil
+    }
+}
+
+extension HTTPResponse.Status {
+    static let unprocessableContent = HTTPResponse.Status(code: 422, reasonPhrase: "Unprocessable Content")
+}
+
+func decodeBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: BasicRequestContext) async throws -> T {
+    do {
+        return try await request.decode(as: T.self, context: context)
+    } catch {
+        throw APIError.badRequest("malformed JSON body")
+    }
+}
+
+func buildRouter(_ ctx: ServerContext) -> Router<BasicRequestContext> {
+    let engine = ctx.engine
+    let logger = ctx.logger
     let router = Router(context: BasicRequestContext.self)
 
     router.get("/health") { _, _ -> HealthResponse in
-        let n = try await engine.loop.submit { engine.connectionCount }.get()
-        return HealthResponse(status: "ok", activeRooms: 0, activeParticipants: n)
+        let (r, p) = try await engine.loop.submit { (ctx.rooms.rooms.count, ctx.rooms.participantCount) }.get()
+        return HealthResponse(status: "ok", activeRooms: r, activeParticipants: p)
+    }
+
+    router.post("/api/login") { request, context -> Response in
+        let body = try await decodeBody(LoginRequest.self, request, context)
+        guard ctx.host.verify(username: body.username, password: body.password) else {
+            logger.notice("host login refused", metadata: ["username": "\(body.username.prefix(64))"])
+            throw APIError(status: .unauthorized, code: "unauthorized", message: "wrong username or password")
+        }
+        let (token, exp) = try await ctx.tokens.issue(subject: "host", room: nil, name: body.username, role: .host)
+        let payload = try JSONSerialization.data(withJSONObject: ["token": token, "expiresAt": Int(exp.timeIntervalSince1970)])
+        var response = Response(status: .ok, headers: [.contentType: "application/json"],
+                                body: .init(byteBuffer: ByteBuffer(bytes: payload)))
+        response.setCookie(.init(name: "sfu_session", value: token, expires: exp, path: "/", httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    router.post("/api/rooms") { request, context -> Response in
+        guard await ctx.hostToken(request) != nil else {
+            throw APIError(status: .unauthorized, code: "unauthorized", message: "host login required")
+        }
+        let name = (try? await request.decode(as: CreateRoomRequest.self, context: context))?.name
+        let roomID = try await engine.loop.submit { ctx.rooms.createRoom(name: name).id }.get()
+        let payload = try JSONSerialization.data(withJSONObject: [
+            "room": roomID, "joinUrl": "\(ctx.publicHTTP)/join/\(roomID)",
+        ])
+        return Response(status: .created, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: payload)))
+    }
+
+    router.get("/api/rooms/:room") { _, context -> RoomInfoResponse in
+        let id = context.parameters.get("room") ?? ""
+        guard let info = try await engine.loop.submit({ () -> RoomInfoResponse? in
+            guard let r = ctx.rooms.rooms[id] else { return nil }
+            return RoomInfoResponse(room: r.id, name: r.name, locked: r.locked, participants: r.participants.count,
+                                    capacity: r.capacity)
+        }).get() else { throw APIError.notFound("no such room") }
+        return info
+    }
+
+    router.post("/api/rooms/:room/join") { request, context -> JoinResponse in
+        let id = context.parameters.get("room") ?? ""
+        let body = try await decodeBody(JoinRequest.self, request, context)
+        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 64 else {
+            throw APIError(status: .unprocessableContent, code: "bad-request", message: "a name is 1 to 64 characters")
+        }
+        let isHost = await ctx.hostToken(request) != nil
+        do {
+            try await engine.loop.submit { () throws in _ = try ctx.rooms.checkAdmission(roomID: id, participantID: nil) }.get()
+        } catch let e as SignalingError {
+            throw APIError(e)
+        }
+        let pid = "p-" + randomID(10)
+        let role: SFUToken.Role = isHost ? .host : .guest
+        let (token, _) = try await ctx.tokens.issue(subject: pid, room: id, name: name, role: role)
+        let ws = ctx.publicHTTP.replacingOccurrences(of: "http", with: "ws", options: .anchored)
+        return JoinResponse(token: token, wsUrl: "\(ws)/ws?token=\(token)", iceServers: [],
+                            participantId: pid, role: role.rawValue)
     }
 
     router.get("/") { _, _ in try StaticFiles.page("index.html") }
+    router.get("/join/:room") { _, _ in try StaticFiles.page("join.html") }
+    router.get("/room/:room") { _, _ in try StaticFiles.page("join.html") }
+    router.get("/static/:file") { _, context in
+        let file = context.parameters.get("file") ?? ""
+        guard file.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }),
+              !file.hasPrefix(".") else { throw APIError.notFound("no such file") }
+        let type = file.hasSuffix(".js") ? "text/javascript; charset=utf-8"
+            : file.hasSuffix(".css") ? "text/css; charset=utf-8" : "application/octet-stream"
+        return try StaticFiles.page(file, type: type)
+    }
     router.get("/echo") { _, _ in try StaticFiles.page("echo.html") }
 
     // The echo test: POST an offer, get an answer; the server sends every stream back.

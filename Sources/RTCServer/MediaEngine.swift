@@ -6,6 +6,10 @@ import RTCCore
 /// What a connection does with the media it receives.
 enum MediaHandler {
     case echo(EchoSession)
+    /// A participant's publisher connection: its media is forwarded to subscribers.
+    case publisher(ParticipantMedia)
+    /// A participant's subscriber connection: RTCP from it asks publishers for keyframes.
+    case subscriber(ParticipantMedia)
 }
 
 /// One remote peer on the media port: its secure transport and its media handler.
@@ -54,6 +58,14 @@ final class MediaEngine: @unchecked Sendable {
     private static let rxCapacity = 65_536 + SRTPSession.rtcpTrailerRoom
     private var needsFlush = false
     static let readBatch = 32
+    /// Egress scratch buffer: each subscriber's copy of a packet is written, protected and
+    /// handed to NIO from here, then overwritten by the next.
+    private let tx: UnsafeMutableRawBufferPointer
+    /// Subscriber connections by slot (a `Subscription` names its subscriber by slot).
+    private var slots: [MediaConnection?] = []
+    private var freeSlots: [Int] = []
+    /// The rooms, for media events that change signaling state (set by RoomRegistry).
+    weak var rooms: RoomRegistry?
     private(set) var counters = MediaCounters()
 
     init(loop: EventLoop, certificate: DTLSCertificate, announcedIP: String?, logger: Logger) {
@@ -62,9 +74,55 @@ final class MediaEngine: @unchecked Sendable {
         self.announcedIP = announcedIP
         self.logger = logger
         self.rx = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.rxCapacity, alignment: 16)
+        self.tx = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.rxCapacity, alignment: 16)
     }
 
-    deinit { rx.deallocate() }
+    deinit {
+        rx.deallocate()
+        tx.deallocate()
+    }
+
+    // MARK: Subscriber slots
+
+    func addSubscriberSlot(_ c: MediaConnection) -> Int {
+        if let i = freeSlots.popLast() {
+            slots[i] = c
+            return i
+        }
+        slots.append(c)
+        return slots.count - 1
+    }
+
+    func replaceSubscriberSlot(_ i: Int, with c: MediaConnection) {
+        guard i >= 0, i < slots.count else { return }
+        slots[i] = c
+    }
+
+    func releaseSubscriberSlot(_ i: Int) {
+        guard i >= 0, i < slots.count, slots[i] != nil else { return }
+        slots[i] = nil
+        freeSlots.append(i)
+    }
+
+    /// Our side of an SDP: ICE-lite with the host candidates and our fingerprint.
+    func localTransport(credentials: ICECredentials, hosts: [ICEHostAddress]) -> SDPLocalTransport {
+        let candidates = ICEHostAddress.hostCandidates(hosts).compactMap { try? SDPCandidate(parsing: $0.description) }
+        let fp = certificate.fingerprint
+        return SDPLocalTransport(
+            iceUfrag: credentials.ufrag, icePwd: credentials.pwd,
+            fingerprints: [SDPFingerprint(hashFunction: fp.hash.rawValue, bytes: fp.digest)],
+            candidates: candidates, iceLite: true)
+    }
+
+    /// Sends a PLI (RFC 4585 §6.3.1) for `media` on `conn`.
+    func sendPLI(on conn: MediaConnection, sender: UInt32, media: UInt32) {
+        let pli = PictureLossIndication(senderSSRC: SSRC(sender), mediaSSRC: SSRC(media))
+        var w = ByteWriter(tx, format: .rtcp)
+        guard (try? pli.write(to: &w)) != nil,
+              let n = try? conn.transport.protectRTCP(tx, length: w.position) else { return }
+        counters.keyframeRequests &+= 1
+        transmit(UnsafeRawBufferPointer(rebasing: tx[0..<n]), on: conn)
+    }
 
     /// DTLS settings by role. As DTLS server we pick from the client's offer in our order
     /// (AES-128-GCM first). As DTLS client the peer picks, and Chromium's BoringSSL prefers
@@ -130,6 +188,7 @@ final class MediaEngine: @unchecked Sendable {
 
     func remove(_ c: MediaConnection) {
         loop.assertInEventLoop()
+        guard connectionsByID[c.id] === c else { return }
         c.timer?.cancel()
         c.timer = nil
         byUfrag[c.localUfrag] = nil
@@ -192,16 +251,72 @@ final class MediaEngine: @unchecked Sendable {
             counters.rtpIn &+= 1
             switch conn.handler {
             case .echo(let e): e.onRTP(header, values, buffer: rx, length: length, conn: conn, engine: self, now: now)
+            case .publisher(let m): forward(header, values, length: length, from: m, now: now)
+            case .subscriber: counters.count(.unknownProtocol)
             }
         case .rtcp(let length):
             switch conn.handler {
             case .echo(let e): e.onRTCP(buffer: rx, length: length, conn: conn, engine: self, now: now)
+            case .subscriber(let m): subscriberRTCP(length: length, from: m, now: now)
+            case .publisher: break
             }
         case .handled:
             service(conn, now: now)
         case .dropped(let reason):
             counters.count(reason)
             logger.trace("dropped", metadata: ["id": "\(conn.id)", "reason": "\(reason)"])
+        }
+    }
+
+    /// The forwarding hot path: resolve the stream, fan out to every subscription (rewrite
+    /// into `tx`, protect in place, send), then ask for a keyframe if a subscription waits.
+    private func forward(_ header: RTPHeader, _ values: RTPExtensionValues, length: Int,
+                         from media: ParticipantMedia, now: Instant) {
+        guard !media.rtxPayloadTypes.contains(header.payloadType.rawValue),
+              let r = media.streams.resolve(header, values), !r.isRepair,
+              r.publication < media.tracks.count else {
+            counters.unroutable &+= 1
+            return
+        }
+        let track = media.tracks[r.publication]
+        let lossIndex = r.publication &* 4 &+ min(r.layer, 3)
+        if lossIndex < media.loss.count { media.loss[lossIndex].record(header.sequenceNumber) }
+        if track.kind == .audio, let level = values.audioLevel, !track.muted {
+            // RFC 6464: 0 is the loudest (-dBov), 127 silence.
+            media.loudnessSum += Double(127 - Int(level.level))
+            media.loudnessCount += 1
+        }
+        let packet = UnsafeRawBufferPointer(rebasing: rx[0..<length])
+        let scratch = UnsafeMutableRawBufferPointer(rebasing: tx[0..<(Self.rxCapacity - SRTPSession.rtcpTrailerRoom)])
+        track.publication.forward(packet: packet, header: header, values: values, layer: r.layer, now: now,
+                                  scratch: scratch) { sub, n in
+            guard sub.slot >= 0, sub.slot < slots.count, let conn = slots[sub.slot],
+                  let len = try? conn.transport.protectRTP(tx, length: n) else {
+                counters.egressFailures &+= 1
+                return
+            }
+            transmit(UnsafeRawBufferPointer(rebasing: tx[0..<len]), on: conn)
+        }
+        if track.publication.keyframeRequested { rooms?.requestKeyframeIfNeeded(media, publication: track.publication, now: now) }
+    }
+
+    /// RTCP from a subscriber: PLI/FIR for one of its subscriptions becomes a keyframe
+    /// request to that track's publisher.
+    private func subscriberRTCP(length: Int, from media: ParticipantMedia, now: Instant) {
+        var it = RTCPCompoundIterator(UnsafeRawBufferPointer(rebasing: rx[0..<length]), paddingPolicy: .anyPacket)
+        while let slice = try? it.next() {
+            var wanted: [UInt32] = []
+            switch try? RTCPPacket.parse(slice) {
+            case .pictureLossIndication(let pli): wanted.append(pli.mediaSSRC.rawValue)
+            case .fullIntraRequest(let fir): wanted += fir.entries.map(\.ssrc.rawValue)
+            default: break
+            }
+            for ssrc in wanted {
+                guard let s = media.sections.first(where: { $0.subscription?.outSSRC.rawValue == ssrc }),
+                      let t = s.track, let owner = media.participant.room.participants[t.participantID] else { continue }
+                t.publication.requestKeyframe(forSubscriptionWithSSRC: SSRC(ssrc))
+                rooms?.requestKeyframeIfNeeded(owner.media, publication: t.publication, now: now)
+            }
         }
     }
 
@@ -270,6 +385,8 @@ final class MediaEngine: @unchecked Sendable {
             if case .connected = s {
                 switch c.handler {
                 case .echo(let echo): echo.connected(conn: c, engine: self, now: now)
+                case .subscriber(let m): rooms?.startSubscriptions(m.participant)
+                case .publisher: break
                 }
             }
         case .dtlsConnected(let profile):
@@ -317,6 +434,9 @@ struct MediaCounters: Sendable {
     var rtpIn: UInt64 = 0
     var dropped: UInt64 = 0
     var unknownSource: UInt64 = 0
+    var unroutable: UInt64 = 0
+    var egressFailures: UInt64 = 0
+    var keyframeRequests: UInt64 = 0
     var drops: [PeerDropReason: UInt64] = [:]
 
     mutating func count(_ reason: PeerDropReason) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOPosix
@@ -26,8 +27,28 @@ struct SFUServerCommand: AsyncParsableCommand {
     @Option(help: "Address announced in ICE candidates (env SFU_ANNOUNCE)")
     var announce: String = env("SFU_ANNOUNCE") ?? ""
 
+    @Option(help: "Host login name (env SFU_HOST_USER)")
+    var hostUser: String = env("SFU_HOST_USER") ?? "host"
+
+    @Option(help: "Host password, default random and printed at start (env SFU_HOST_PASSWORD)")
+    var hostPassword: String = env("SFU_HOST_PASSWORD") ?? ""
+
+    @Option(help: "HS256 secret for tokens, default random per start (env SFU_JWT_SECRET)")
+    var jwtSecret: String = env("SFU_JWT_SECRET") ?? ""
+
+    @Option(help: "Participants per room (env SFU_CAPACITY)")
+    var capacity: Int = Int(env("SFU_CAPACITY") ?? "") ?? 20
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env SFU_LOG_LEVEL)")
     var logLevel: String = env("SFU_LOG_LEVEL") ?? "info"
+
+    func validate() throws {
+        guard (1...1000).contains(capacity) else { throw ValidationError("--capacity must be 1...1000") }
+        // HS256 needs a key at least as long as the hash output (RFC 7518 §3.2).
+        guard jwtSecret.isEmpty || jwtSecret.utf8.count >= 32 else {
+            throw ValidationError("--jwt-secret must be at least 32 bytes")
+        }
+    }
 
     func run() async throws {
         guard let (httpHost, httpPort) = ServerConfiguration.hostPort(http) else {
@@ -39,20 +60,30 @@ struct SFUServerCommand: AsyncParsableCommand {
         var logger = Logger(label: "sfu-server")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
 
-        let nowUnix = Int64(time(nil))
-        let certificate = try DTLSCertificate(generatingAt: nowUnix)
+        let password = hostPassword.isEmpty ? randomID(12) : hostPassword
+        let secret = jwtSecret.isEmpty ? randomID(40) : jwtSecret
+        let certificate = try DTLSCertificate(generatingAt: Int64(time(nil)))
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let engine = MediaEngine(loop: loop, certificate: certificate,
                                  announcedIP: announce.isEmpty ? nil : announce, logger: logger)
         try await engine.start(host: mediaHost, port: mediaPort)
+        let rooms = RoomRegistry(engine: engine, capacity: capacity, logger: logger)
+        let publicHost = announce.isEmpty ? httpHost : announce
+        let ctx = ServerContext(
+            engine: engine, rooms: rooms, tokens: await TokenService(secret: secret),
+            host: HostAccount(username: hostUser, password: password),
+            publicHTTP: "http://\(publicHost.contains(":") ? "[\(publicHost)]" : publicHost):\(httpPort)",
+            logger: logger)
 
-        let router = buildRouter(engine: engine, logger: logger)
         let app = Application(
-            router: router,
+            router: buildRouter(ctx),
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: buildWebSocketRouter(ctx),
+                configuration: .init(maxFrameSize: 1 << 20)),
             configuration: .init(address: .hostname(httpHost, port: httpPort), serverName: "sfu-server"),
             onServerRunning: { _ in
-                print("sfu-server: http://\(httpHost):\(httpPort)  media udp \(mediaHost):\(mediaPort)"
-                    + "  dtls fingerprint \(certificate.fingerprint)")
+                print("sfu-server: open \(ctx.publicHTTP)/  (host login: \(hostUser) / \(password))")
+                print("sfu-server: media udp \(mediaHost):\(mediaPort), dtls fingerprint \(certificate.fingerprint)")
                 fflush(nil)
             },
             logger: logger)
@@ -60,6 +91,7 @@ struct SFUServerCommand: AsyncParsableCommand {
             configuration: .init(services: [.init(service: app)],
                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        try? await loop.submit { rooms.endAll(reason: "the server is shutting down") }.get()
         await engine.close()
     }
 }

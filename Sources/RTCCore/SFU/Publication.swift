@@ -1,0 +1,156 @@
+/// A published track (one m-section of a publisher) and its subscriptions: the fan-out point
+/// of the forwarding hot path.
+///
+/// ```
+///  publisher packet (decrypted, parsed) ──▶ forward(...)
+///     for each subscription:
+///        paused?            → drop .paused
+///        layer gate         → drop .layerNotSelected / .notAKeyframe (switch only on a keyframe)
+///        sequence/timestamp → SequenceRewriter / TimestampRewriter (continuous output)
+///        RTPRewrite.write   → SSRC, seq, ts, PT, mid, extension IDs, into `scratch`
+///        emit(subscription, length)   → caller protects `scratch` in place and sends it
+/// ```
+/// No allocation per packet: subscriptions are preallocated classes in an array; the egress
+/// packet is written into the caller's scratch buffer, reused for each subscription.
+public final class Publication {
+    public let id: UInt32
+    public let kind: TrackKind
+    public let codec: TrackCodec
+    /// Simulcast layers, lowest first (1 when the track is not simulcast).
+    public let layerCount: Int
+    /// Extension IDs the publisher negotiated (for reading its packets).
+    public var sourceMap: RTPExtensionMap
+    public private(set) var subscriptions: [Subscription] = []
+    public private(set) var lastPacketAt: [Instant?]
+    public private(set) var packetsIn: UInt64 = 0
+    /// Set when a subscription waits for a keyframe: the caller sends a (throttled) PLI to the
+    /// publisher for `keyframeLayer` and clears it with ``takeKeyframeRequest()``.
+    public private(set) var keyframeRequested = false
+    public private(set) var keyframeLayer = 0
+
+    public init(id: UInt32, kind: TrackKind, codec: TrackCodec, layerCount: Int, sourceMap: RTPExtensionMap) {
+        self.id = id
+        self.kind = kind
+        self.codec = codec
+        self.layerCount = max(1, layerCount)
+        self.sourceMap = sourceMap
+        self.lastPacketAt = Array(repeating: nil, count: max(1, layerCount))
+    }
+
+    public func add(_ s: Subscription) {
+        subscriptions.append(s)
+        if codec.needsKeyframeToStart { requestKeyframe(layer: target(for: s, now: nil) ?? 0) }
+    }
+
+    public func removeSubscription(slot: Int, outSSRC: SSRC) {
+        subscriptions.removeAll { $0.slot == slot && $0.outSSRC == outSSRC }
+    }
+
+    public func removeSubscriptions(slot: Int) {
+        subscriptions.removeAll { $0.slot == slot }
+    }
+
+    /// Returns and clears the pending keyframe request.
+    public func takeKeyframeRequest() -> Int? {
+        guard keyframeRequested else { return nil }
+        keyframeRequested = false
+        return keyframeLayer
+    }
+
+    /// A subscriber lost its picture (PLI/FIR): ask the publisher for a keyframe of the layer
+    /// that subscription receives.
+    public func requestKeyframe(forSubscriptionWithSSRC ssrc: SSRC) {
+        guard let s = subscriptions.first(where: { $0.outSSRC == ssrc }) else { return }
+        requestKeyframe(layer: s.currentLayer ?? 0)
+    }
+
+    private func requestKeyframe(layer: Int) {
+        keyframeRequested = true
+        keyframeLayer = layer
+    }
+
+    private func target(for s: Subscription, now: Instant?) -> Int? {
+        guard layerCount > 1 else { return 0 }
+        guard let now else { return s.preferredLayer.map { min($0, layerCount - 1) } ?? layerCount - 1 }
+        return SimulcastLayerPolicy.target(lastPacketAt: lastPacketAt, preferred: s.preferredLayer, now: now)
+    }
+
+    /// Forwards one packet of `layer` to every subscription.
+    ///
+    /// - Parameters:
+    ///   - packet: the decrypted RTP packet; `header`/`values` parsed from it with `sourceMap`.
+    ///   - scratch: egress buffer; each subscription's copy is written there, then `emit` is
+    ///     called with its length before the next subscription's copy overwrites it.
+    @inlinable
+    public func forward(
+        packet: UnsafeRawBufferPointer, header: RTPHeader, values: RTPExtensionValues, layer: Int,
+        now: Instant, scratch: UnsafeMutableRawBufferPointer, emit: (Subscription, Int) -> Void
+    ) {
+        _forward(packet: packet, header: header, layer: layer, now: now, scratch: scratch, emit: emit)
+    }
+
+    @usableFromInline
+    func _forward(
+        packet: UnsafeRawBufferPointer, header: RTPHeader, layer: Int,
+        now: Instant, scratch: UnsafeMutableRawBufferPointer, emit: (Subscription, Int) -> Void
+    ) {
+        guard layer >= 0, layer < layerCount else { return }
+        packetsIn &+= 1
+        lastPacketAt[layer] = now
+        let isPadding = header.payloadLength == 0
+        // Parsed lazily, once per packet, only when some subscription is switching.
+        var keyframe: Bool?
+        for s in subscriptions {
+            if s.paused {
+                s.drops.count(.paused)
+                if s.currentLayer == layer { _ = s.sequence.drop(header.sequenceNumber) }
+                continue
+            }
+            let wanted = target(for: s, now: now)
+            if s.currentLayer != wanted, layer == wanted, !isPadding {
+                let isKey: Bool
+                if let k = keyframe { isKey = k } else {
+                    isKey = codec.needsKeyframeToStart ? codec.isKeyframeStart(header.payload(in: packet)) : true
+                    keyframe = isKey
+                }
+                if isKey {
+                    s.currentLayer = layer
+                    s.sequence.sync(to: header.sequenceNumber)
+                    s.timestamp.sync()
+                } else if s.currentLayer == nil || !codec.needsKeyframeToStart {
+                    s.drops.count(.notAKeyframe)
+                    requestKeyframe(layer: layer)
+                    continue
+                } else if !keyframeRequested {
+                    requestKeyframe(layer: layer)
+                }
+            }
+            guard s.currentLayer == layer else {
+                s.drops.count(s.currentLayer == nil ? .notAKeyframe : .layerNotSelected)
+                continue
+            }
+            if isPadding {
+                s.drops.count(.padding)
+                _ = s.sequence.drop(header.sequenceNumber)
+                continue
+            }
+            guard let seq = s.sequence.input(header.sequenceNumber) else {
+                s.drops.count(.stale)
+                continue
+            }
+            let ts = s.timestamp.input(header.timestamp, now: now)
+            let rewrite = RTPRewrite(
+                ssrc: s.outSSRC, sequenceNumber: seq, timestamp: ts, payloadType: s.outPayloadType,
+                mid: s.mid, dropKinds: [.rid, .repairedRid], dropPadding: true)
+            do {
+                let w = try rewrite.write(packet: packet, header: header, sourceMap: sourceMap,
+                                          destinationMap: s.destinationMap, into: scratch)
+                s.forwardedPackets &+= 1
+                s.forwardedBytes &+= UInt64(w.length)
+                emit(s, w.length)
+            } catch {
+                s.drops.count(.rewriteFailed)
+            }
+        }
+    }
+}

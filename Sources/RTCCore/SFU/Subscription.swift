@@ -1,0 +1,40 @@
+/// One subscriber's copy of one published track: where it goes (SSRC, payload type, mid,
+/// extension IDs on the subscriber's connection) and the rewriters that keep what the
+/// subscriber sees continuous across publisher restarts and simulcast layer switches.
+///
+/// Owned by its ``Publication``; the caller identifies the subscriber connection with `slot`
+/// (an index into its own table: no dictionary on the per-packet path).
+public final class Subscription {
+    /// Caller-defined index of the subscriber connection.
+    public let slot: Int
+    public let outSSRC: SSRC
+    public let outPayloadType: PayloadType
+    /// The subscriber-side mid written into the mid header extension.
+    public let mid: Mid?
+    /// Extension IDs negotiated on the subscriber's connection.
+    public var destinationMap: RTPExtensionMap
+    /// Paused by the subscriber (`set-preferences`) or muted by the host.
+    public var paused = false
+    /// Highest simulcast layer the subscriber wants (nil: no limit).
+    public var preferredLayer: Int?
+
+    public internal(set) var currentLayer: Int?
+    public internal(set) var drops = ForwardingDrops()
+    public internal(set) var forwardedPackets: UInt64 = 0
+    public internal(set) var forwardedBytes: UInt64 = 0
+    var sequence = SequenceRewriter()
+    var timestamp: TimestampRewriter
+
+    public init(slot: Int, outSSRC: SSRC, outPayloadType: PayloadType, mid: Mid?,
+                destinationMap: RTPExtensionMap, clockRate: UInt32) {
+        self.slot = slot
+        self.outSSRC = outSSRC
+        self.outPayloadType = outPayloadType
+        self.mid = mid
+        self.destinationMap = destinationMap
+        self.timestamp = TimestampRewriter(clockRate: clockRate)
+    }
+
+    /// The next sequence number this subscription will send (for tests and RTX later).
+    public var nextSequenceNumber: SequenceNumber { sequence.nextOutput }
+}

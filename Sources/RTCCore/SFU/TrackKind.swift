@@ -1,0 +1,5 @@
+/// Audio or video.
+public enum TrackKind: String, Sendable, Hashable {
+    case audio
+    case video
+}

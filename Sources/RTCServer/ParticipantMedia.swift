@@ -1,0 +1,108 @@
+import Foundation
+import NIOCore
+import RTCCore
+
+/// A track a participant publishes: one m-section of its publisher connection.
+final class PublishedTrack {
+    let trackID: String
+    let participantID: String
+    let kind: TrackKind
+    /// The mid on the publisher's connection.
+    let mid: Mid
+    let publication: Publication
+    /// What subscriber offers carry for this track (our payload types).
+    let capability: SDPCodecCapability
+    var muted = false
+
+    init(trackID: String, participantID: String, kind: TrackKind, mid: Mid, publication: Publication,
+         capability: SDPCodecCapability) {
+        self.trackID = trackID
+        self.participantID = participantID
+        self.kind = kind
+        self.mid = mid
+        self.publication = publication
+        self.capability = capability
+    }
+
+    var summary: [String: Any] { ["trackId": trackID, "participantId": participantID, "kind": kind.rawValue] }
+}
+
+/// One m-section of a subscriber connection: carries one other participant's track, or is
+/// free (rejected, port 0) after that track went away, to be reused.
+struct SubscriberSection {
+    let mid: Mid
+    let kind: TrackKind
+    var track: PublishedTrack?
+    var subscription: Subscription?
+}
+
+/// Receive statistics of one incoming stream, for the `quality` indicator.
+struct StreamLoss {
+    var unwrapper = SequenceUnwrapper()
+    var firstInWindow: UInt64?
+    var highestInWindow: UInt64 = 0
+    var receivedInWindow: UInt64 = 0
+
+    mutating func record(_ seq: SequenceNumber) {
+        let ext = unwrapper.unwrap(seq)
+        if firstInWindow == nil { firstInWindow = ext }
+        highestInWindow = max(highestInWindow, ext)
+        receivedInWindow &+= 1
+    }
+
+    /// Loss over the window in percent, then starts a new window.
+    mutating func takeLossPercent() -> Double? {
+        guard let first = firstInWindow else { return nil }
+        let expected = highestInWindow >= first ? highestInWindow - first + 1 : 0
+        let lost = expected > receivedInWindow ? expected - receivedInWindow : 0
+        firstInWindow = nil
+        receivedInWindow = 0
+        return expected == 0 ? 0 : Double(lost) * 100 / Double(expected)
+    }
+}
+
+/// A participant's media: its publisher connection (it offers, we answer), its subscriber
+/// connection (we offer every other participant's tracks; renegotiated one offer at a time),
+/// and the forwarding state. Confined to the media loop.
+final class ParticipantMedia {
+    unowned let participant: Participant
+    var publisher: MediaConnection?
+    var subscriber: MediaConnection?
+    var streams = IncomingStreamTable()
+    var tracks: [PublishedTrack] = []
+    var rtxPayloadTypes: Set<UInt8> = []
+    var loss: [StreamLoss] = []
+    // Subscriber side
+    var sections: [SubscriberSection] = []
+    var subscriberSlot: Int?
+    var subscriberCredentials: ICECredentials?
+    var lastOffer: SessionDescription?
+    var offerInFlight = false
+    var needsOffer = false
+    var offerVersion: UInt64 = 0
+    let rtcpSSRC: UInt32
+    var lastKeyframeRequest: [UInt32: Instant] = [:]
+    // Active speaker
+    var loudnessSum: Double = 0
+    var loudnessCount: Int = 0
+
+    init(participant: Participant) {
+        self.participant = participant
+        var rng = SystemRandomNumberGenerator()
+        rtcpSSRC = UInt32.random(in: 1...UInt32.max, using: &rng)
+    }
+
+    /// SSRC of a publication's layer, once learned.
+    func publisherSSRC(publication index: Int, layer: Int) -> UInt32? {
+        streams.ssrc(publication: index, layer: layer)
+    }
+
+    func trackIndex(of p: Publication) -> Int? { tracks.firstIndex { $0.publication === p } }
+}
+
+extension IncomingStreamTable {
+    /// The learned SSRC of a (publication, layer), not a repair stream.
+    func ssrc(publication: Int, layer: Int) -> UInt32? {
+        learnedStreams.first { $0.resolved.publication == publication && $0.resolved.layer == layer && !$0.resolved.isRepair }?.ssrc
+    }
+}
