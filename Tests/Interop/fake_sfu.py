@@ -6,7 +6,7 @@ a publish offer are removed so the browser sends one layer).
 
 It serves Sources/RTCServer/Resources exactly as sfu-server is expected to:
   /                 index.html          /join/{room}, /room/{room}   join.html
-  /echo             echo.html           /assets/{file}               Resources/{file}
+  /echo             echo.html           /static/{file}               Resources/{file}
 
 usage: fake_sfu.py [--http 127.0.0.1:8080] [--host-user host] [--host-password pw]
 Run it in a private network namespace with the browser (see PEERS.md): it binds 127.0.0.1 only.
@@ -495,7 +495,7 @@ def make_app(args):
     app.router.add_get("/echo", static("echo.html"))
     app.router.add_get("/join/{room}", static("join.html"))
     app.router.add_get("/room/{room}", static("join.html"))
-    app.router.add_get("/assets/{file}", asset)
+    app.router.add_get("/static/{file}", asset)
     app.router.add_post("/api/login", sfu.login)
     app.router.add_post("/api/rooms", sfu.create_room)
     app.router.add_get("/api/rooms/{room}", sfu.room_info)
