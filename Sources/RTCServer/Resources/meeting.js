@@ -324,6 +324,7 @@ export class Meeting {
   onTrackMuted(m) {
     const p = m.participantId === this.me.id ? this.me : this.participants.get(m.participantId);
     if (!p) return;
+    if (!m.trackId) { this.view.updated?.(p); return; }   // muted a kind it does not publish
     const t = p.tracks.get(m.trackId) || { trackId: m.trackId, kind: m.kind, muted: false };
     t.muted = !!m.muted;
     if (m.kind) t.kind = m.kind;
@@ -371,6 +372,8 @@ export class Meeting {
   onError(m) {
     this.errors.push({ code: m.code, message: m.message });
     this.trace(`server error ${m.code}: ${m.message}`);
+    // A layer preference for a track that just went away: nothing a person needs to see.
+    if (m.code === 'not-found' && /track/i.test(m.message || '')) return;
     const text = {
       'rate-limited': 'You are sending messages too fast.',
       'forbidden': 'Only the host can do that.',
