@@ -8,7 +8,9 @@ Checks, in order:
   1. roles: A is host, B and C are guests
   2. media: in every tab window.sfu.stats() shows the two others with framesDecoded and
      audioEnergy growing and frameWidth > 0
-  3. chat: a message from B reaches A and C (with B's name)
+  3. chat: a message from B reaches A and C (with B's name); 4,001 characters are refused
+     mutes: the host mutes B's microphone (B and the others see it off); B unmutes; B turns
+     its camera off (A sees it) and on (A decodes B again)
   4. reconnect (skip with --no-reconnect): B's WebSocket is dropped; B reconnects with the same
      token and media flows again both ways (B decodes A and C; A decodes B)
   5. leave: C leaves; A and B see C gone within 2 s
@@ -150,6 +152,22 @@ def main():
         long_refused = B.js("window.sfu.sendChat('x'.repeat(4001))") is False
         assert long_refused, "a 4,001-character chat message was not refused client-side"
         summary["steps"]["chat"] = "ok"
+
+        # 3b. mutes: the host mutes B's microphone; B turns its camera off and on again
+        A.js(f"window.sfu.mute({json.dumps(ids['B'])}, 'audio')")
+        wait_for("B muted by the host", lambda: B.state()["me"]["audioMuted"], 3, every=0.05)
+        for p in (A, C):
+            wait_for(f"{p.name} sees B's microphone off", lambda p=p: any(
+                x["id"] == ids["B"] and x["audioMuted"] for x in p.state()["participants"]), 3, every=0.05)
+        assert B.js("window.sfu.setMic(true)") is True
+        wait_for("A sees B's microphone on", lambda: any(
+            x["id"] == ids["B"] and not x["audioMuted"] for x in A.state()["participants"]), 3, every=0.05)
+        assert B.js("window.sfu.setCamera(false)") is True
+        wait_for("A sees B's camera off", lambda: any(
+            x["id"] == ids["B"] and x["videoMuted"] for x in A.state()["participants"]), 3, every=0.05)
+        assert B.js("window.sfu.setCamera(true)") is True
+        wait_for("A decodes B's video and audio again", lambda: media_flowing(A, [ids["B"]]), 15, every=0)
+        summary["steps"]["mutes"] = "ok"
 
         # 4. reconnect: drop B's socket; it comes back with the same identity and media resumes
         if not args.no_reconnect:
