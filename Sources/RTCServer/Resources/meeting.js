@@ -77,7 +77,14 @@ export class Meeting {
     this.sig.addEventListener('open', (e) => {
       this.trace(`socket open${e.detail.reconnected ? ' (reconnected)' : ''}`);
     });
-    this.sig.addEventListener('message', (e) => this.enqueue(() => this.handle(e.detail), e.detail.type));
+    this.sig.addEventListener('message', (e) => {
+      const m = e.detail;
+      // The end of the session is handled at once: the server closes the socket right after,
+      // and that close must not look like a network failure (no reconnect).
+      if (m.type === 'kicked') { this.finish('kicked', 'The host removed you from the meeting.'); return; }
+      if (m.type === 'end') { this.finish('ended', 'The host ended the meeting.'); return; }
+      this.enqueue(() => this.handle(m), m.type);
+    });
     this.sig.addEventListener('disconnected', () => {
       if (this.isOver()) return;
       if (this.status === 'joined') this.view.toast?.('Connection lost. Reconnecting…', 'warn');

@@ -6,7 +6,7 @@ const PING_EVERY_MS = 10_000;
 const PONG_TIMEOUT_MS = 25_000;
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
 const GIVE_UP_MS = 120_000;       // consecutive failure to reconnect before giving up
-const FATAL_CODES = new Set(['unauthorized', 'not-found']);
+const FATAL_CODES = new Set(['unauthorized', 'not-found', 'forbidden']);
 
 export class Signaling extends EventTarget {
   /**
