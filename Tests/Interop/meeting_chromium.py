@@ -140,6 +140,9 @@ def main():
             summary["steps"].setdefault("media", {})[p.name] = wait_for(
                 f"{p.name} decodes video and audio of both others", lambda p=p, o=others: media_flowing(p, o), 40, every=0)
         summary["steps"]["media_seconds"] = round(time.time() - t0, 2)
+        # Call start → first frame shown, per remote participant (C joined last: A and B were
+        # already publishing, so C's numbers are the "join → first remote frame" figure).
+        summary["steps"]["first_frame_ms"] = {p.name: p.state().get("firstFrameMs") for p in (A, B, C)}
         os.makedirs(os.path.dirname(os.path.abspath(args.shot)), exist_ok=True)
         A.tab.screenshot(args.shot)
 

@@ -261,6 +261,8 @@ export class CallView {
         vt.addEventListener('mute', refresh);
         vt.addEventListener('unmute', refresh);
         t.video.play().catch(() => {});
+        // Join → first remote frame shown (DESIGN.md target: ≤ 300 ms on loopback).
+        t.video.requestVideoFrameCallback?.(() => this.meeting.noteFirstFrame(p.id));
       }
     }
     const at = p.media.audio;

@@ -63,8 +63,8 @@ export class Meeting {
     this.publisherRecreations = 0;
     this.activeSpeaker = null;
     this.sentPrefs = new Map();     // trackId → JSON of the last set-preferences
-    this.joinedAt = 0;
-    this.firstFrameAt = 0;
+    this.joinedAt = 0;            // performance.now() when the call started (socket opening)
+    this.firstFrames = new Map(); // participant id → ms from joining to the first frame shown
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -484,6 +484,12 @@ export class Meeting {
 
   // ------------------------------------------------------------------ inspection
 
+  /** Records when the first video frame of a participant was shown (ms since joining). */
+  noteFirstFrame(participantId) {
+    if (this.firstFrames.has(participantId)) return;
+    this.firstFrames.set(participantId, Math.round(performance.now() - this.joinedAt));
+  }
+
   trace(text) {
     const line = `${(performance.now() / 1000).toFixed(3)} ${text}`;
     this.log.push(line);
@@ -501,6 +507,7 @@ export class Meeting {
       chat: this.chat.map((c) => ({ ...c })),
       errors: this.errors.map((e) => ({ ...e })),
       activeSpeaker: this.activeSpeaker,
+      firstFrameMs: Object.fromEntries(this.firstFrames),
       signaling: this.sig ? { open: this.sig.isOpen(), rttMs: this.sig.rttMs, attempt: this.sig.attempt } : null,
       publisher: this.publisher ? this.publisher.state : null,
       subscriber: this.subscriber ? this.subscriber.state : null,
