@@ -121,6 +121,7 @@ struct ServerContext: Sendable {
     let host: HostAccount
     let publicHTTP: String
     let logger: Logger
+    let metrics: ServerMetrics
 
     /// The host's login token from `Authorization: Bearer` or the `sfu_session` cookie.
     func hostToken(_ request: Request) async -> SFUToken? {
@@ -156,6 +157,14 @@ func buildRouter(_ ctx: ServerContext) -> Router<BasicRequestContext> {
     router.get("/health") { _, _ -> HealthResponse in
         let (r, p) = try await engine.loop.submit { (ctx.rooms.rooms.count, ctx.rooms.participantCount) }.get()
         return HealthResponse(status: "ok", activeRooms: r, activeParticipants: p)
+    }
+
+    router.get("/metrics") { _, _ -> Response in
+        try await engine.loop.submit { ctx.metrics.update(engine: engine, rooms: ctx.rooms) }.get()
+        var out: [UInt8] = []
+        ctx.metrics.registry.emit(into: &out)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: out)))
     }
 
     router.post("/api/login") { request, context -> Response in

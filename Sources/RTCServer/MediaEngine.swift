@@ -66,7 +66,7 @@ final class MediaEngine: @unchecked Sendable {
     private var freeSlots: [Int] = []
     /// The rooms, for media events that change signaling state (set by RoomRegistry).
     weak var rooms: RoomRegistry?
-    private(set) var counters = MediaCounters()
+    var counters = MediaCounters()
 
     init(loop: EventLoop, certificate: DTLSCertificate, announcedIP: String?, logger: Logger) {
         self.loop = loop
@@ -437,6 +437,8 @@ struct MediaCounters: Sendable {
     var unroutable: UInt64 = 0
     var egressFailures: UInt64 = 0
     var keyframeRequests: UInt64 = 0
+    /// Forwarding drops of publications that are gone.
+    var retiredForwardingDrops = ForwardingDrops()
     var drops: [PeerDropReason: UInt64] = [:]
 
     mutating func count(_ reason: PeerDropReason) {

@@ -317,6 +317,7 @@ extension RoomRegistry {
                 t.publication.removeSubscription(slot: sub.slot, outSSRC: sub.outSSRC)
             }
         }
+        for t in media.tracks { engine.counters.retiredForwardingDrops.add(t.publication.totalDrops) }
         media.tracks.removeAll()
         media.sections.removeAll()
         let now = MediaEngine.now()

@@ -73,7 +73,7 @@ struct SFUServerCommand: AsyncParsableCommand {
             engine: engine, rooms: rooms, tokens: await TokenService(secret: secret),
             host: HostAccount(username: hostUser, password: password),
             publicHTTP: "http://\(publicHost.contains(":") ? "[\(publicHost)]" : publicHost):\(httpPort)",
-            logger: logger)
+            logger: logger, metrics: ServerMetrics(registry: ServerMetrics.bootstrap()))
 
         let app = Application(
             router: buildRouter(ctx),

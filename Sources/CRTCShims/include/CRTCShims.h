@@ -39,4 +39,5 @@ int rtc_recvmmsg(int fd, void *const *bufs, size_t cap, size_t *lens,
                  void *const *addrs, uint32_t *addrlens, int count);
 
 #include "dtls_shims.h"
+#include "media_shims.h"
 #endif

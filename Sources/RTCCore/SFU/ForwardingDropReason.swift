@@ -25,4 +25,8 @@ public struct ForwardingDrops: Sendable, Hashable {
     public subscript(_ r: ForwardingDropReason) -> UInt64 { counts[r.rawValue] }
 
     public var total: UInt64 { counts.reduce(0, &+) }
+
+    public mutating func add(_ other: ForwardingDrops) {
+        for i in counts.indices { counts[i] &+= other.counts[i] }
+    }
 }

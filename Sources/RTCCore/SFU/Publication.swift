@@ -43,11 +43,26 @@ public final class Publication {
     }
 
     public func removeSubscription(slot: Int, outSSRC: SSRC) {
-        subscriptions.removeAll { $0.slot == slot && $0.outSSRC == outSSRC }
+        remove { $0.slot == slot && $0.outSSRC == outSSRC }
     }
 
     public func removeSubscriptions(slot: Int) {
-        subscriptions.removeAll { $0.slot == slot }
+        remove { $0.slot == slot }
+    }
+
+    private func remove(where match: (Subscription) -> Bool) {
+        for s in subscriptions where match(s) { retiredDrops.add(s.drops) }
+        subscriptions.removeAll(where: match)
+    }
+
+    /// Drops of subscriptions that were removed, so totals never go backwards.
+    public private(set) var retiredDrops = ForwardingDrops()
+
+    /// Every drop of this publication: removed and live subscriptions.
+    public var totalDrops: ForwardingDrops {
+        var t = retiredDrops
+        for s in subscriptions { t.add(s.drops) }
+        return t
     }
 
     /// Returns and clears the pending keyframe request.

@@ -1,0 +1,77 @@
+import CoreMetrics
+import Metrics
+import Prometheus
+import RTCCore
+
+/// `/metrics`: the media plane keeps plain counters (no metrics call per packet); at each
+/// scrape they are read on the media loop and the deltas go to swift-metrics objects, which
+/// the Prometheus registry renders.
+final class ServerMetrics: @unchecked Sendable {
+    // @unchecked: `update` runs only on the media loop; the registry is thread-safe.
+    let registry: PrometheusCollectorRegistry
+    private let rooms = CoreMetrics.Gauge(label: "sfu_rooms")
+    private let participants = CoreMetrics.Gauge(label: "sfu_participants")
+    private let connections = CoreMetrics.Gauge(label: "sfu_media_connections")
+    private let packetsIn = CoreMetrics.Counter(label: "sfu_udp_packets_received_total")
+    private let bytesIn = CoreMetrics.Counter(label: "sfu_udp_bytes_received_total")
+    private let packetsOut = CoreMetrics.Counter(label: "sfu_udp_packets_sent_total")
+    private let bytesOut = CoreMetrics.Counter(label: "sfu_udp_bytes_sent_total")
+    private let rtpIn = CoreMetrics.Counter(label: "sfu_rtp_packets_received_total")
+    private let keyframeRequests = CoreMetrics.Counter(label: "sfu_keyframe_requests_sent_total")
+    private let unknownSource = CoreMetrics.Counter(label: "sfu_udp_unknown_source_total")
+    private var dropCounters: [String: CoreMetrics.Counter] = [:]
+    private var last: [String: Int64] = [:]
+
+    /// Bootstraps swift-metrics with a Prometheus factory (once per process).
+    static func bootstrap() -> PrometheusCollectorRegistry {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }
+
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+    }
+
+    private func add(_ key: String, _ value: UInt64, _ counter: CoreMetrics.Counter) {
+        let v = Int64(truncatingIfNeeded: value)
+        let delta = v - (last[key] ?? 0)
+        if delta > 0 { counter.increment(by: delta) }
+        last[key] = v
+    }
+
+    private func drop(_ reason: String, _ value: UInt64) {
+        let c = dropCounters[reason] ?? {
+            let c = CoreMetrics.Counter(label: "sfu_packets_dropped_total", dimensions: [("reason", reason)])
+            dropCounters[reason] = c
+            return c
+        }()
+        add("drop." + reason, value, c)
+    }
+
+    /// Reads every counter (call on the media loop).
+    func update(engine: MediaEngine, rooms registry: RoomRegistry) {
+        rooms.record(registry.rooms.count)
+        participants.record(registry.participantCount)
+        connections.record(engine.connectionCount)
+        let c = engine.counters
+        add("in", c.datagramsIn, packetsIn)
+        add("bin", c.bytesIn, bytesIn)
+        add("out", c.datagramsOut, packetsOut)
+        add("bout", c.bytesOut, bytesOut)
+        add("rtp", c.rtpIn, rtpIn)
+        add("kf", c.keyframeRequests, keyframeRequests)
+        add("unknown", c.unknownSource, unknownSource)
+        for r in PeerDropReason.allCases { drop("\(r)", c.drops[r] ?? 0) }
+        drop("unroutable", c.unroutable)
+        drop("egressFailure", c.egressFailures)
+        // Forwarding drops, by reason: retired publications plus live ones.
+        var forwarding = c.retiredForwardingDrops
+        for room in registry.rooms.values {
+            for p in room.participants.values {
+                for t in p.media.tracks { forwarding.add(t.publication.totalDrops) }
+            }
+        }
+        for r in ForwardingDropReason.allCases { drop("\(r)", forwarding[r]) }
+    }
+}
