@@ -37,11 +37,32 @@ class Chromium:
                     raise RuntimeError("chromium did not start")
                 time.sleep(0.2)
 
-    def new_tab(self):
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}/json/new?about:blank",
-                                     method="PUT")
-        info = json.loads(urllib.request.urlopen(req, timeout=5).read())
-        return Tab(info["webSocketDebuggerUrl"])
+    def new_tab(self, isolated=False):
+        """A new tab; isolated=True puts it in its own browser context (own cookies and
+        storage, like a separate profile), so several participants can share one browser."""
+        if not isolated:
+            req = urllib.request.Request(f"http://127.0.0.1:{self.port}/json/new?about:blank",
+                                         method="PUT")
+            info = json.loads(urllib.request.urlopen(req, timeout=5).read())
+            return Tab(info["webSocketDebuggerUrl"])
+        browser = self.browser()
+        ctx = browser.call("Target.createBrowserContext", disposeOnDetach=False)["browserContextId"]
+        target = browser.call("Target.createTarget", url="about:blank", browserContextId=ctx)["targetId"]
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            targets = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/list", timeout=5).read())
+            for t in targets:
+                if t.get("id") == target and t.get("webSocketDebuggerUrl"):
+                    return Tab(t["webSocketDebuggerUrl"])
+            time.sleep(0.1)
+        raise RuntimeError("new target did not appear")
+
+    def browser(self):
+        """The browser-level DevTools session (Target.* methods)."""
+        if getattr(self, "_browser", None) is None:
+            info = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/version", timeout=5).read())
+            self._browser = Tab(info["webSocketDebuggerUrl"])
+        return self._browser
 
     def close(self):
         if self.proc.poll() is None:
@@ -55,9 +76,46 @@ class Chromium:
 
 
 class Tab:
+    # Events kept for problems(): uncaught exceptions, console.error, browser log errors.
+    KEPT_EVENTS = {"Runtime.exceptionThrown", "Runtime.consoleAPICalled", "Log.entryAdded"}
+
     def __init__(self, ws_url):
         self.ws = websocket.create_connection(ws_url, suppress_origin=True, timeout=60)
         self.next_id = 0
+        self.events = []
+
+    def _keep(self, msg):
+        if msg.get("method") in self.KEPT_EVENTS and len(self.events) < 1000:
+            self.events.append(msg)
+
+    def watch_errors(self):
+        """Starts collecting JS exceptions and console/log errors (read them with problems())."""
+        self.call("Runtime.enable")
+        self.call("Log.enable")
+
+    def problems(self, drain_seconds=0.2):
+        """Uncaught exceptions and error-level console/log entries seen so far, as strings."""
+        self.ws.settimeout(drain_seconds)
+        try:
+            while True:
+                self._keep(json.loads(self.ws.recv()))
+        except websocket.WebSocketTimeoutException:
+            pass
+        finally:
+            self.ws.settimeout(60)
+        out = []
+        for e in self.events:
+            p = e.get("params", {})
+            if e["method"] == "Runtime.exceptionThrown":
+                d = p.get("exceptionDetails", {})
+                exc = d.get("exception", {})
+                out.append(f"exception: {exc.get('description') or d.get('text')} at {d.get('url', '')}:{d.get('lineNumber')}")
+            elif e["method"] == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
+                out.append("console.error: " + " ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", [])))
+            elif e["method"] == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
+                en = p["entry"]
+                out.append(f"log: {en.get('text')} {en.get('url', '')}")
+        return out
 
     def call(self, method, **params):
         self.next_id += 1
@@ -65,6 +123,8 @@ class Tab:
         self.ws.send(json.dumps({"id": my_id, "method": method, "params": params}))
         while True:
             msg = json.loads(self.ws.recv())
+            if "id" not in msg:
+                self._keep(msg)
             if msg.get("id") == my_id:
                 if "error" in msg:
                     raise RuntimeError(f"{method}: {msg['error']}")
