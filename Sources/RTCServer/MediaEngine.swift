@@ -20,6 +20,8 @@ final class MediaConnection {
     let transport: PeerTransport
     var handler: MediaHandler
     var addresses: [TransportAddress] = []
+    /// Local ufrags of later ICE restarts (the first is `localUfrag`).
+    var restartUfrags: [String] = []
     /// Cached NIO address of the selected remote.
     var remoteSocket: SocketAddress?
     var remoteSocketFor: TransportAddress?
@@ -186,12 +188,20 @@ final class MediaEngine: @unchecked Sendable {
         service(c, now: Self.now())
     }
 
+    /// ICE restart: checks naming `ufrag` now reach `c` too.
+    func addUfrag(_ ufrag: String, to c: MediaConnection) {
+        loop.assertInEventLoop()
+        c.restartUfrags.append(ufrag)
+        byUfrag[ufrag] = c
+    }
+
     func remove(_ c: MediaConnection) {
         loop.assertInEventLoop()
         guard connectionsByID[c.id] === c else { return }
         c.timer?.cancel()
         c.timer = nil
         byUfrag[c.localUfrag] = nil
+        for u in c.restartUfrags where byUfrag[u] === c { byUfrag[u] = nil }
         connectionsByID[c.id] = nil
         for a in c.addresses where byAddress[a] === c { byAddress[a] = nil }
         logger.info("media connection removed", metadata: ["id": "\(c.id)"])

@@ -68,6 +68,11 @@ final class ParticipantMedia {
     unowned let participant: Participant
     var publisher: MediaConnection?
     var subscriber: MediaConnection?
+    /// What the remote side of each connection said in its SDP, to tell an ICE restart
+    /// (same fingerprint, new ufrag) from a new connection (new fingerprint).
+    var publisherRemote: (ufrag: String, fingerprints: [DTLSFingerprint])?
+    var subscriberRemote: (ufrag: String, fingerprints: [DTLSFingerprint])?
+    var publisherCredentials: ICECredentials?
     var streams = IncomingStreamTable()
     var tracks: [PublishedTrack] = []
     var rtxPayloadTypes: Set<UInt8> = []

@@ -16,7 +16,17 @@ extension RoomRegistry {
         }
         let media = p.media
         var rng = SystemRandomNumberGenerator()
-        let credentials = ICECredentials.random(using: &rng)
+        // The same DTLS identity keeps its transport: a new ufrag is an ICE restart (keep DTLS
+        // and SRTP, as browsers do), the same ufrag a plain renegotiation (new tracks).
+        let first = offer.media.first
+        let offerUfrag = first?.iceUfrag ?? offer.iceUfrag
+        let offerFingerprints = ((first?.fingerprints).flatMap { $0.isEmpty ? nil : $0 } ?? offer.fingerprints)
+            .compactMap { try? DTLSFingerprint($0.attributeValue) }
+        let previous = media.publisherRemote
+        let sameIdentity = media.publisher != nil && previous?.fingerprints == offerFingerprints
+        let renegotiation = sameIdentity && previous?.ufrag == offerUfrag
+        let credentials = renegotiation ? (media.publisherCredentials ?? ICECredentials.random(using: &rng))
+            : ICECredentials.random(using: &rng)
         let hosts = engine.hostAddresses
         var options = SDPAnswerOptions(sessionID: String(UInt64.random(in: 1...UInt64(Int64.max), using: &rng)))
         options.audioDirection = .recvonly
@@ -30,17 +40,28 @@ extension RoomRegistry {
         } catch {
             throw SignalingError(.badSDP, "offer cannot be answered: \(error)")
         }
-        let role: DTLSRole = negotiated.isDTLSClient ? .client : .server
+        let remoteFingerprints = negotiated.remoteFingerprints.compactMap { try? DTLSFingerprint($0.attributeValue) }
+        let now = MediaEngine.now()
         let transport: PeerTransport
-        do {
-            transport = try PeerTransport(
-                ice: .lite(ICELiteAgent.Configuration(localCredentials: credentials, hostAddresses: hosts)),
-                dtlsRole: role, certificate: engine.certificate,
-                remoteFingerprints: negotiated.remoteFingerprints.compactMap { try? DTLSFingerprint($0.attributeValue) },
-                dtlsConfiguration: MediaEngine.dtlsConfiguration(role: role), now: MediaEngine.now())
-        } catch {
-            throw SignalingError(.internal, "transport setup failed")
+        if sameIdentity, let existing = media.publisher {
+            transport = existing.transport
+            if !renegotiation {
+                transport.restartICE(localCredentials: credentials, now: now)
+                engine.addUfrag(credentials.ufrag, to: existing)
+            }
+        } else {
+            let role: DTLSRole = negotiated.isDTLSClient ? .client : .server
+            do {
+                transport = try PeerTransport(
+                    ice: .lite(ICELiteAgent.Configuration(localCredentials: credentials, hostAddresses: hosts)),
+                    dtlsRole: role, certificate: engine.certificate, remoteFingerprints: remoteFingerprints,
+                    dtlsConfiguration: MediaEngine.dtlsConfiguration(role: role), now: now)
+            } catch {
+                throw SignalingError(.internal, "transport setup failed")
+            }
         }
+        media.publisherRemote = (negotiated.remoteIceUfrag, remoteFingerprints)
+        media.publisherCredentials = credentials
         var map = RTPExtensionMap()
         var streams = IncomingStreamTable()
         var rtx: Set<UInt8> = []
@@ -68,17 +89,29 @@ extension RoomRegistry {
         }
         for t in media.tracks { t.publication.sourceMap = map }
         transport.inboundExtensionMap = map
-        if let old = media.publisher {
-            old.transport.close(now: MediaEngine.now())
-            engine.service(old, now: MediaEngine.now())
+        if sameIdentity, let existing = media.publisher {
+            for t in streams.tracks where !media.streams.tracks.contains(where: { $0.mid == t.mid }) {
+                media.streams.add(t)
+            }
+            media.rtxPayloadTypes.formUnion(rtx)
+            while media.loss.count < media.tracks.count * 4 { media.loss.append(StreamLoss()) }
+            engine.service(existing, now: now)
+        } else {
+            if let old = media.publisher {
+                // A new connection: the old one goes, subscribers re-sync on the new streams.
+                old.transport.close(now: now)
+                engine.service(old, now: now)
+                engine.remove(old)
+                for t in media.tracks { t.publication.restartSubscriptions() }
+            }
+            media.streams = streams
+            media.rtxPayloadTypes = rtx
+            media.loss = Array(repeating: StreamLoss(), count: media.tracks.count * 4)
+            let conn = MediaConnection(id: "pub-\(p.id)-\(credentials.ufrag)", localUfrag: credentials.ufrag,
+                                       transport: transport, handler: .publisher(media), now: now)
+            media.publisher = conn
+            engine.add(conn)
         }
-        media.streams = streams
-        media.rtxPayloadTypes = rtx
-        media.loss = Array(repeating: StreamLoss(), count: media.tracks.count * 4)
-        let conn = MediaConnection(id: "pub-\(p.id)", localUfrag: credentials.ufrag, transport: transport,
-                                   handler: .publisher(media), now: MediaEngine.now())
-        media.publisher = conn
-        engine.add(conn)
         p.send("publish-answer", ["sdp": answer.serialized()])
         for t in newTracks {
             room.broadcast("track-published", ["track": t.summary], except: p.id)
@@ -236,15 +269,25 @@ extension RoomRegistry {
         }
         media.offerInFlight = false
         let now = MediaEngine.now()
-        if !conn.transport.isSecure {
-            let fps = negotiated.remoteFingerprints.compactMap { try? DTLSFingerprint($0.attributeValue) }
-            if negotiated.isDTLSClient, conn.transport.dtlsRole == .server {
-                replaceSubscriberTransport(p, role: .client, fingerprints: fps)
+        let fps = negotiated.remoteFingerprints.compactMap { try? DTLSFingerprint($0.attributeValue) }
+        let role: DTLSRole = negotiated.isDTLSClient ? .client : .server
+        if let previous = media.subscriberRemote, previous.fingerprints != fps {
+            // A new peer connection answered (a reloaded page): new transport, same offer.
+            replaceSubscriberTransport(p, role: role, fingerprints: fps)
+            for s in media.sections {
+                if let t = s.track, let sub = s.subscription {
+                    t.publication.removeSubscription(slot: sub.slot, outSSRC: sub.outSSRC)
+                }
+            }
+        } else if !conn.transport.isSecure {
+            if role != conn.transport.dtlsRole {
+                replaceSubscriberTransport(p, role: role, fingerprints: fps)
             } else {
                 conn.transport.setRemoteFingerprints(fps, now: now)
                 engine.service(conn, now: now)
             }
         }
+        media.subscriberRemote = (negotiated.remoteIceUfrag, fps)
         var map = RTPExtensionMap()
         for m in negotiated.media where m.accepted {
             for e in m.extMaps where e.id >= 1 && e.id <= 255 { map.register(uri: e.uri, id: UInt8(e.id)) }

@@ -72,6 +72,14 @@ public final class Publication {
         return keyframeLayer
     }
 
+    /// The publisher's streams restarted (a new connection, new SSRCs): every subscription
+    /// waits for a keyframe and re-syncs its rewriters on it, so subscribers see one
+    /// continuous stream.
+    public func restartSubscriptions() {
+        for s in subscriptions { s.currentLayer = nil }
+        if codec.needsKeyframeToStart, !subscriptions.isEmpty { requestKeyframe(layer: 0) }
+    }
+
     /// A subscriber lost its picture (PLI/FIR): ask the publisher for a keyframe of the layer
     /// that subscription receives.
     public func requestKeyframe(forSubscriptionWithSSRC ssrc: SSRC) {
