@@ -289,6 +289,7 @@ final class MediaEngine: @unchecked Sendable {
             return
         }
         let track = media.tracks[r.publication]
+        media.bytesInWindow &+= UInt64(length)
         let lossIndex = r.publication &* 4 &+ min(r.layer, 3)
         if lossIndex < media.loss.count { media.loss[lossIndex].record(header.sequenceNumber) }
         if track.kind == .audio, let level = values.audioLevel, !track.muted {

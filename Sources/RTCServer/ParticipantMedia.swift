@@ -90,6 +90,7 @@ final class ParticipantMedia {
     // Active speaker
     var loudnessSum: Double = 0
     var loudnessCount: Int = 0
+    var bytesInWindow: UInt64 = 0
 
     init(participant: Participant) {
         self.participant = participant

@@ -119,6 +119,54 @@ final class RoomRegistry: @unchecked Sendable {
         self.capacity = capacity
         self.logger = logger
         engine.rooms = self
+        loop.scheduleRepeatedTask(initialDelay: .milliseconds(500), delay: .milliseconds(500)) { [weak self] _ in
+            self?.tick()
+        }
+    }
+
+    private var ticks = 0
+
+    /// Every 500 ms: the active speaker of each room; every second: each publisher's quality.
+    func tick() {
+        loop.assertInEventLoop()
+        ticks &+= 1
+        for room in rooms.values {
+            var best: (id: String, loudness: Double)?
+            for p in room.participants.values {
+                let m = p.media
+                if m.loudnessCount > 0 {
+                    let avg = m.loudnessSum / Double(m.loudnessCount)
+                    // RFC 6464 levels above -60 dBov count as speech.
+                    if avg > 67, avg > (best?.loudness ?? 0) { best = (p.id, avg) }
+                }
+                m.loudnessSum = 0
+                m.loudnessCount = 0
+            }
+            if let b = best, currentSpeaker[room.id] != b.id {
+                currentSpeaker[room.id] = b.id
+                room.broadcast("active-speaker", ["participantId": b.id])
+            }
+            guard ticks % 2 == 0 else { continue }
+            for p in room.participants.values {
+                let m = p.media
+                guard m.publisher?.transport.isSecure == true else { continue }
+                var lossPercent = 0.0
+                var any = false
+                for i in m.loss.indices {
+                    if let l = m.loss[i].takeLossPercent() {
+                        any = true
+                        lossPercent = max(lossPercent, l)
+                    }
+                }
+                let kbps = Double(m.bytesInWindow) * 8 / 1000
+                m.bytesInWindow = 0
+                guard any else { continue }
+                let score = lossPercent < 2 ? 5 : lossPercent < 5 ? 4 : lossPercent < 10 ? 3 : lossPercent < 20 ? 2 : 1
+                room.broadcast("quality", ["participantId": p.id, "score": score,
+                                           "lossPercent": (lossPercent * 10).rounded() / 10,
+                                           "bitrateKbps": kbps.rounded()])
+            }
+        }
     }
 
     func nextPublicationID() -> UInt32 {
@@ -234,6 +282,7 @@ final class RoomRegistry: @unchecked Sendable {
         }
         room.participants.removeAll()
         rooms[room.id] = nil
+        currentSpeaker[room.id] = nil
         logger.info("room ended", metadata: ["room": "\(room.id)", "reason": "\(reason)"])
     }
 

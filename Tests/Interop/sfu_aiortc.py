@@ -34,6 +34,7 @@ class Signaling:
     def __init__(self, join):
         self.ws = websocket.create_connection(join["wsUrl"], timeout=10)
         self.queue = asyncio.Queue()
+        self.seen = {}
         loop = asyncio.get_event_loop()
 
         def reader():
@@ -58,6 +59,7 @@ class Signaling:
                 m = await asyncio.wait_for(self.queue.get(), deadline - time.time())
             except asyncio.TimeoutError:
                 break
+            self.seen.setdefault(m["type"], []).append(m)
             if m["type"] == type_:
                 return m
             if m["type"] == "error":
@@ -121,12 +123,22 @@ async def main():
     deadline = time.time() + 10
     while time.time() < deadline and counts["video"] < 40:
         await asyncio.sleep(0.1)
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(1.5)
     task.cancel()
+    while not sub_sig.queue.empty():
+        m = sub_sig.queue.get_nowait()
+        sub_sig.seen.setdefault(m["type"], []).append(m)
+    a_id = a["participantId"]
+    quality = [m for m in sub_sig.seen.get("quality", []) if m["participantId"] == a_id]
+    speaker = [m for m in sub_sig.seen.get("active-speaker", []) if m["participantId"] == a_id]
+    counts["quality"] = quality[-1] if quality else None
+    counts["activeSpeaker"] = bool(speaker)
     await pub_pc.close()
     await sub_pc.close()
     print(json.dumps(counts))
-    return 0 if counts["video"] >= 40 and counts["audio"] > 0 and counts["width"] == 320 else 1
+    return 0 if (counts["video"] >= 40 and counts["audio"] > 0 and counts["width"] == 320
+                 and counts["quality"] is not None and counts["quality"]["score"] >= 4
+                 and counts["activeSpeaker"]) else 1
 
 
 if __name__ == "__main__":
