@@ -113,10 +113,18 @@ public struct ReceiveStreamStatistics: Sendable {
         if !started {
             started = true
             initSequence(seq)
-            maxSeq = seq &- 1
-            probationLeft = probation
+            if probation == 0 {
+                // Valid at once. (§A.1's max_seq = seq − 1 start would count a false cycle
+                // for a first sequence number of 0 without probation.)
+                received = 1
+            } else {
+                maxSeq = seq &- 1
+                probationLeft = probation
+                guard updateSequence(seq) else { return false }
+            }
+        } else if !updateSequence(seq) {
+            return false
         }
-        guard updateSequence(seq) else { return false }
         payloadBytesReceived &+= UInt64(max(payloadLength, 0))
         if !isRetransmission { updateJitter(timestamp: timestamp, now: now) }
         return true
