@@ -53,6 +53,6 @@ public struct NTPClock: Sendable, Hashable {
 
     /// A compact 16.16 value as a duration.
     public static func duration(compact v: UInt32) -> Duration {
-        .nanoseconds(Int64(v) &* 1_000_000_000 >> 16)
+        .nanoseconds((Int64(v) &* 1_000_000_000) >> 16)
     }
 }
