@@ -36,7 +36,7 @@ public struct NTPClock: Sendable, Hashable {
         guard total > 0 else { return 0 }
         let secs = UInt64(total / 1_000_000_000)
         // (ns % 1e9) << 32 < 1e9 × 2^32 ≈ 4.3e18 < 2^63.
-        let frac = UInt64(total % 1_000_000_000) << 32 / 1_000_000_000
+        let frac = (UInt64(total % 1_000_000_000) << 32) / 1_000_000_000
         return secs << 32 | frac
     }
 
