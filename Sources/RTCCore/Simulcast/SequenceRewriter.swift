@@ -21,7 +21,7 @@
 /// downstream (the subscriber's NACK for it is answered from the ``RTXPacketCache`` or not at
 /// all). A packet dropped after a later one was already numbered leaves a gap (``drop(_:)``
 /// returns false). Sans-IO, O(1) per packet (a reordered packet costs at most 17 word
-/// popcounts), no heap: the state is ~150 bytes inline.
+/// popcounts), no heap: the state is ~170 bytes inline.
 public struct SequenceRewriter: Sendable {
     private var core: SerialNumberRewriter
 
