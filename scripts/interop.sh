@@ -9,7 +9,7 @@ bash scripts/setup.sh interop
 swift build --product sfu-server
 mkdir -p artifacts
 if [ "${RTC_IN_NETNS:-}" != 1 ]; then
-    exec timeout 300 unshare -n env RTC_IN_NETNS=1 bash "$0" "$which"
+    exec timeout 1200 unshare -n env RTC_IN_NETNS=1 bash "$0" "$which"
 fi
 ip link set lo up
 PY=.venv/bin/python
@@ -19,24 +19,36 @@ fail=0
 SRV=
 cleanup() { [ -n "$SRV" ] && kill "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null; pkill -f rtc-chromium- 2>/dev/null || true; }
 trap cleanup EXIT
+SECRET=interop-secret-interop-secret-interop-secret
 start_server() {
-    .build/debug/sfu-server --http 127.0.0.1:18080 --media 127.0.0.1:40000 > artifacts/interop-server.log 2>&1 &
+    .build/debug/sfu-server --http 127.0.0.1:18080 --media 127.0.0.1:40000 --host-password pw \
+        --jwt-secret "$SECRET" --capacity "${CAPACITY:-20}" > "artifacts/interop-server-${CAPACITY:-20}.log" 2>&1 &
     SRV=$!
     for _ in $(seq 100); do curl -sf $BASE/health >/dev/null && return 0; sleep 0.1; done
     echo "server did not start"; cat artifacts/interop-server.log; exit 1
 }
 run() {
     local name=$1; shift
-    if timeout 60 "$@"; then echo "interop $name: ok"; pass=$((pass + 1)); else echo "interop $name: FAILED"; fail=$((fail + 1)); fi
+    if PYTHONPATH=Tests/Interop timeout 240 "$@"; then echo "interop $name: ok"; pass=$((pass + 1)); else echo "interop $name: FAILED"; fail=$((fail + 1)); fi
 }
+stop_server() { kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null; SRV=; }
+if [ "$which" = all ] || [ "$which" = signaling ]; then
+    CAPACITY=3 start_server
+    run "signaling protocol and bad input" $PY Tests/Interop/signaling_test.py $BASE "$SECRET" pw
+    stop_server
+fi
 start_server
 if [ "$which" = all ] || [ "$which" = aiortc ]; then
     run "aiortc echo (server is DTLS server)" $PY Tests/Interop/echo_aiortc.py $BASE server
     run "aiortc echo (server is DTLS client)" $PY Tests/Interop/echo_aiortc.py $BASE client
+    run "aiortc publisher -> SFU -> aiortc subscriber" $PY Tests/Interop/sfu_aiortc.py $BASE pw
 fi
 if [ "$which" = all ] || [ "$which" = chromium ]; then
     run "chromium echo (server is DTLS server)" $PY Tests/Interop/echo_chromium.py $BASE server artifacts/echo-chromium.png
     run "chromium echo (server is DTLS client)" $PY Tests/Interop/echo_chromium.py $BASE client
+    run "chromium browser client pages" $PY Tests/Interop/web_client_chromium.py $BASE --password pw
+    run "chromium three-tab meeting" $PY Tests/Interop/meeting_chromium.py $BASE --password pw \
+        --shot artifacts/meeting.png
 fi
 echo "interop: $pass passed, $fail failed"
 [ "$fail" = 0 ]

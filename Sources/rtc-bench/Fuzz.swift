@@ -26,6 +26,8 @@ let fuzzTargets: [FuzzTarget] = [
                run: { SDPFuzz.fuzz($0) }),
     FuzzTarget(name: "vp8-depacketizer", corpusFolders: ["rtp-corpus", "crashes/rtp"], fixtureFolders: ["media", "rtp"],
                run: { VP8Depacketizer.fuzz($0) }),
+    FuzzTarget(name: "streams", corpusFolders: ["rtp-corpus", "crashes/rtp"], fixtureFolders: ["rtp"],
+               run: { StreamsFuzz.fuzz($0) }),
     FuzzTarget(name: "dtls-fingerprint", corpusFolders: ["sdp-corpus"], fixtureFolders: ["sdp"],
                run: { DTLSFingerprint.fuzz($0) }),
 ]
