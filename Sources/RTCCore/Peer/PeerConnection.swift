@@ -261,11 +261,9 @@ public final class PeerConnection {
 
     /// This side's transport as the SDP layer writes it.
     private func sdpTransport(_ credentials: ICECredentials) -> SDPLocalTransport {
-        let fp = configuration.certificate.fingerprint
-        return SDPLocalTransport(
+        SDPLocalTransport(
             iceUfrag: credentials.ufrag, icePwd: credentials.pwd,
-            fingerprints: [SDPFingerprint(hashFunction: fp.hash.sdpName, bytes: fp.digest)],
-            candidates: localCandidates.compactMap { try? SDPCandidate(parsing: $0.description) },
+            fingerprints: [configuration.certificate.fingerprint], candidates: localCandidates,
             iceLite: configuration.isLite, iceOptions: configuration.iceOptions, endOfCandidates: true)
     }
 
@@ -285,13 +283,13 @@ public final class PeerConnection {
         _ n: NegotiatedSession, remote: SessionDescription, localIsOfferer: Bool,
         credentials: ICECredentials, now: Instant
     ) throws(PeerConnectionError) {
-        let fingerprints = n.remoteFingerprints.compactMap { try? DTLSFingerprint($0.attributeValue) }
-        guard !fingerprints.isEmpty else { throw .unusableFingerprint }
+        // The negotiator guarantees at least one fingerprint (`.missingFingerprint`).
+        let fingerprints = n.remoteFingerprints
         let remoteICE = ICECredentials(ufrag: n.remoteIceUfrag, pwd: n.remoteIcePwd)
         guard remoteICE.isValid else { throw .invalidIceCredentials }
         if configuration.isLite, n.remoteIceLite { throw .bothIceLite }
         let dtlsRole: DTLSRole = n.isDTLSClient ? .client : .server
-        let candidates = n.remoteCandidates.compactMap { ICECandidate($0.candidateLine) }
+        let candidates = n.remoteCandidates
         let tag = n.bundleMids.first ?? n.acceptedMedia.first?.mid
         let endOfCandidates = tag.flatMap { remote.media(withMid: $0)?.endOfCandidates } ?? false
             || remote.endOfCandidates

@@ -4,8 +4,6 @@ public enum PeerConnectionError: Error, Sendable, Hashable, CustomStringConverti
     case negotiation(SDPNegotiationError)
     /// The DTLS endpoint could not be created.
     case transport(DTLSError)
-    /// No `a=fingerprint` with a hash this library supports (RFC 8122 §5).
-    case unusableFingerprint
     /// The remote ICE ufrag/pwd do not follow RFC 8839 §5.4.
     case invalidIceCredentials
     /// Both sides are ICE-lite: nobody would send checks (RFC 8445 §6.1.1).
@@ -26,7 +24,6 @@ public enum PeerConnectionError: Error, Sendable, Hashable, CustomStringConverti
         switch self {
         case .negotiation(let e): return e.description
         case .transport(let e): return "transport: \(e)"
-        case .unusableFingerprint: return "no usable fingerprint"
         case .invalidIceCredentials: return "invalid ICE credentials"
         case .bothIceLite: return "both sides are ICE-lite"
         case .dtlsRoleChanged: return "renegotiation changed the DTLS role"

@@ -349,8 +349,7 @@ extension PeerTransportState {
 extension SessionDescription {
     /// Replaces every `a=fingerprint` (session and media level) with `fingerprint`.
     mutating func replaceFingerprints(with fingerprint: DTLSFingerprint) {
-        let replacement = SDPAttribute.fingerprint(
-            SDPFingerprint(hashFunction: fingerprint.hash.sdpName, bytes: fingerprint.digest))
+        let replacement = SDPAttribute.fingerprint(fingerprint)
         func map(_ a: [SDPAttribute]) -> [SDPAttribute] {
             a.map { if case .fingerprint = $0 { return replacement } else { return $0 } }
         }
