@@ -17,10 +17,28 @@
 ///
 /// Example: `candidate:1 1 udp 2130706431 192.0.2.1 40000 typ host generation 0`.
 ///
+/// ```
+///   candidate:2555415921 1 udp 2122260223 127.0.0.1 46289 typ host generation 0 network-id 1
+///             |          | |   |          |         |     |        `-- extension name/value
+///             |          | |   |          |         |     |            pairs (kept in order)
+///             |          | |   |          |         |     `-- "typ" host/srflx/prflx/relay
+///             |          | |   |          |         `-------- port
+///             |          | |   |          `------------------ connection address (IP or FQDN)
+///             |          | |   `----------------------------- priority, 32 bits
+///             |          | `--------------------------------- transport: udp, tcp
+///             |          `----------------------------------- component id (1 = RTP)
+///             `---------------------------------------------- foundation
+///   ... typ srflx raddr 10.0.0.1 rport 5000      related address and port (optional)
+///   ... typ host tcptype passive                 TCP candidate type (RFC 6544 §4.5)
+/// ```
+///
+/// The one candidate type of RTCCore: the ICE agents use it, and the SDP model carries it in
+/// `a=candidate` lines (``SDPAttribute/candidate(_:)``).
+///
 /// `connectionAddress` is kept as text because it may be an FQDN (e.g. an mDNS `.local`
 /// name) that RTCCore cannot resolve; ``address`` gives the transport address when it is an
 /// IP literal. Extensions (`generation`, `ufrag`, `network-id`, `tcptype`, ...) are kept in
-/// order so a line round-trips.
+/// order so a line round-trips; the transport token is lowercased.
 public struct ICECandidate: Hashable, Sendable, CustomStringConvertible, LosslessStringConvertible {
     /// A trailing `name value` pair.
     public struct Extension: Hashable, Sendable {
@@ -59,6 +77,23 @@ public struct ICECandidate: Hashable, Sendable, CustomStringConvertible, Lossles
         self.extensions = extensions
     }
 
+    /// A candidate whose connection address is text, e.g. an mDNS `.local` name
+    /// (RFC 8839 §5.1 allows an FQDN).
+    public init(foundation: String, component: UInt16 = 1, transport: String = "udp", priority: UInt32,
+                connectionAddress: String, port: UInt16, type: ICECandidateType = .host,
+                relatedAddress: String? = nil, relatedPort: UInt16? = nil, extensions: [Extension] = []) {
+        self.foundation = foundation
+        self.component = component
+        self.transport = transport.lowercased()
+        self.priority = priority
+        self.connectionAddress = connectionAddress
+        self.port = port
+        self.type = type
+        self.relatedAddress = relatedAddress
+        self.relatedPort = relatedPort
+        self.extensions = extensions
+    }
+
     /// The transport address when the connection address is an IP literal.
     public var address: TransportAddress? {
         IPAddress(connectionAddress).map { TransportAddress(ip: $0, port: port) }
@@ -66,6 +101,12 @@ public struct ICECandidate: Hashable, Sendable, CustomStringConvertible, Lossles
 
     /// True for UDP candidates (the only transport the agents check today).
     public var isUDP: Bool { transport == "udp" }
+    /// True for TCP candidates (RFC 6544).
+    public var isTCP: Bool { transport == "tcp" }
+
+    /// The TCP candidate type (`active`, `passive`, `so`; RFC 6544 §4.5), carried as the
+    /// `tcptype` extension.
+    public var tcpType: String? { extensionValue("tcptype") }
 
     /// The value of the first extension called `name` (e.g. "ufrag", "generation").
     public func extensionValue(_ name: String) -> String? {
@@ -74,9 +115,15 @@ public struct ICECandidate: Hashable, Sendable, CustomStringConvertible, Lossles
 
     // MARK: Text form
 
-    /// The attribute value: `candidate:...` (without `a=`), as SDP and trickle carry it.
-    public var description: String {
-        var s = "candidate:\(foundation) \(component) \(transport) \(priority) \(connectionAddress) \(port) typ \(type)"
+    /// `candidate:...` (without `a=`), the form trickle messages carry (RFC 8840 §4.4).
+    public var description: String { "candidate:" + attributeValue }
+
+    /// Same as ``description``: the trickle form.
+    public var candidateLine: String { description }
+
+    /// The SDP attribute value, after `a=candidate:`.
+    public var attributeValue: String {
+        var s = "\(foundation) \(component) \(transport) \(priority) \(connectionAddress) \(port) typ \(type)"
         if let r = relatedAddress { s += " raddr \(r)" }
         if let p = relatedPort { s += " rport \(p)" }
         for e in extensions { s += " \(e.name) \(e.value)" }
@@ -89,17 +136,15 @@ public struct ICECandidate: Hashable, Sendable, CustomStringConvertible, Lossles
         self = c
     }
 
-    /// Parses `candidate:...`, also accepting a leading `a=` and trailing CR/LF. Throws a
-    /// `.sdp` ``ParseError`` (kind `.syntax`, offset = byte offset in the line) on anything
-    /// that does not follow RFC 8839 §5.1.
+    /// Parses `candidate:...`, also accepting a leading `a=`, the attribute value alone
+    /// (without `candidate:`) and trailing CR/LF. Throws a `.sdp` ``ParseError`` (kind
+    /// `.syntax`, offset = byte offset in the line) on anything that does not follow
+    /// RFC 8839 §5.1.
     public init(parsing text: String) throws(ParseError) {
         var line = Substring(text)
         while let last = line.last, last.isNewline { line = line.dropLast() }
         if line.hasPrefix("a=") { line = line.dropFirst(2) }
-        guard line.hasPrefix("candidate:") else {
-            throw ParseError(.sdp, .syntax, at: 0, "missing candidate: prefix")
-        }
-        let body = line.dropFirst("candidate:".count)
+        let body = line.hasPrefix("candidate:") ? line.dropFirst("candidate:".count) : line
         let baseOffset = text.utf8.distance(from: text.startIndex, to: body.startIndex)
         // Tokens separated by single spaces (RFC 8839 uses SP; tolerate runs of spaces).
         var tokens: [(Substring, Int)] = []

@@ -19,6 +19,12 @@ public final class PeerTransport {
     public enum ICEMode: Sendable {
         /// ICE-lite (RFC 8445 §2.5): the server role. Answers checks; the peer nominates.
         case lite(ICELiteAgent.Configuration)
+        /// A full agent (RFC 8445), normally controlling: the client role, or a server dialling
+        /// out to a full peer. Give it the peer's credentials and candidates (from its SDP or
+        /// trickle) with ``PeerTransport/setRemoteCredentials(_:now:)`` and
+        /// ``PeerTransport/addRemoteCandidate(_:now:)``; it runs the checks, nominates, and
+        /// keeps consent (RFC 7675) on the selected pair.
+        case full(ICEAgent.Configuration)
     }
 
     public let dtlsRole: DTLSRole
@@ -29,18 +35,21 @@ public final class PeerTransport {
     /// Extension IDs negotiated for media the peer sends (from its SDP).
     public var inboundExtensionMap = RTPExtensionMap()
 
-    private var ice: ICEDriver
+    /// Exactly one of the two agents exists (set in `init`, never changed). Two optionals
+    /// rather than an enum with payloads, so that mutating an agent happens in place (an enum
+    /// payload bound to a `var` is a copy, and its arrays would be copied on write).
+    private var lite: ICELiteAgent?
+    private var full: ICEAgent?
     private let dtls: DTLSEndpoint
     private var srtpIn: SRTPSession?
     private var srtpOut: SRTPSession?
+    /// False once the transport failed or closed: media must stop (RFC 7675 §5.1). A flag
+    /// rather than a look at `state`, for the per-packet path.
+    private var mayTransmit = true
     private var outputs: [PeerOutput] = []
     private var outputHead = 0
     /// Where DTLS datagrams go before ICE selects a pair (the source of the last DTLS datagram).
     private var dtlsRemote: ICESelectedPair?
-
-    private enum ICEDriver {
-        case lite(ICELiteAgent)
-    }
 
     /// - Parameters:
     ///   - dtlsRole: `.client` when our SDP says `setup:active`, `.server` for `setup:passive`.
@@ -55,7 +64,9 @@ public final class PeerTransport {
     ) throws(DTLSError) {
         switch mode {
         case .lite(let c):
-            self.ice = .lite(ICELiteAgent(configuration: c, now: now))
+            self.lite = ICELiteAgent(configuration: c, now: now)
+        case .full(let c):
+            self.full = ICEAgent(configuration: c, now: now)
         }
         self.dtlsRole = dtlsRole
         self.dtls = try DTLSEndpoint(role: dtlsRole, certificate: certificate,
@@ -67,29 +78,33 @@ public final class PeerTransport {
 
     /// The pair media flows on: send protected media to `remote` from `local`.
     public var selectedPair: ICESelectedPair? {
-        switch ice {
-        case .lite(let a): return a.selectedPair ?? dtlsRemote
-        }
+        if let p = lite?.selectedPair ?? full?.selectedPair { return p }
+        return dtlsRemote
     }
 
     public var remoteAddress: TransportAddress? { selectedPair?.remote }
 
     public var iceState: ICEConnectionState {
-        switch ice {
-        case .lite(let a): return a.state
-        }
+        lite?.state ?? full?.state ?? .new
     }
 
     public var localCandidates: [ICECandidate] {
-        switch ice {
-        case .lite(let a): return a.localCandidates
-        }
+        lite?.localCandidates ?? full?.localCandidates ?? []
     }
 
+    /// The local ICE credentials in use (they change when a restart takes effect).
+    public var localCredentials: ICECredentials? {
+        lite?.localCredentials ?? full?.localCredentials
+    }
+
+    /// True when the transport runs the full agent (``ICEMode/full(_:)``).
+    public var isFullICE: Bool { full != nil }
+
+    /// The full agent's role (nil for ICE-lite, which is always controlled).
+    public var iceRole: ICERole? { full?.role }
+
     public var iceStats: ICEStats {
-        switch ice {
-        case .lite(let a): return a.stats
-        }
+        lite?.stats ?? full?.stats ?? ICEStats()
     }
 
     public var dtlsStats: DTLSStats { dtls.stats }
@@ -194,11 +209,9 @@ public final class PeerTransport {
     /// The earliest deadline of ICE and DTLS, with its reason.
     public func nextTimeout() -> (Instant, PeerTimeoutReason)? {
         var best: (Instant, PeerTimeoutReason)?
-        switch ice {
-        case .lite(let a):
-            if let (t, r) = a.nextTimeout() { best = (t, .ice(r)) }
-        }
-        if let (t, r) = dtls.nextTimeout(), best == nil || t < best!.0 {
+        if let (t, r) = lite?.nextTimeout() ?? full?.nextTimeout() { best = (t, .ice(r)) }
+        if let (t, r) = dtls.nextTimeout() {
+            if let b = best, b.0 <= t { return best }
             best = (t, .dtls(r))
         }
         return best
@@ -207,10 +220,12 @@ public final class PeerTransport {
     // MARK: - Sending media
 
     /// Encrypts the RTP packet in `buffer[0..<length]` in place; returns the SRTP length.
-    /// `buffer` needs ``SRTPSession/rtpTrailerRoom`` bytes of room after `length`.
+    /// `buffer` needs ``SRTPSession/rtpTrailerRoom`` bytes of room after `length`. Throws
+    /// `.setupFailed` before DTLS-SRTP keys exist and once the transport failed or closed
+    /// (RFC 7675 §5.1: no more media after consent expired).
     @inline(__always)
     public func protectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
-        guard let s = srtpOut else { throw SRTPError(.setupFailed) }
+        guard let s = srtpOut, mayTransmit else { throw SRTPError(.setupFailed) }
         let n = try s.protect(buffer: buffer, length: length)
         stats.rtpSent &+= 1
         return n
@@ -218,7 +233,7 @@ public final class PeerTransport {
 
     /// Encrypts the RTCP compound packet in `buffer[0..<length]` in place.
     public func protectRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
-        guard let s = srtpOut else { throw SRTPError(.setupFailed) }
+        guard let s = srtpOut, mayTransmit else { throw SRTPError(.setupFailed) }
         let n = try s.protectRTCP(buffer: buffer, length: length)
         stats.rtcpSent &+= 1
         return n
@@ -249,13 +264,44 @@ public final class PeerTransport {
         drainDTLS(now: now)
     }
 
-    /// ICE restart with new local credentials (the new answer carries them).
+    /// ICE restart (RFC 8445 §9) with new local credentials (the new offer or answer carries
+    /// them). ICE-lite switches to them at once (still accepting the old ones for a round
+    /// trip); the full agent starts using them when the peer's new credentials arrive through
+    /// ``setRemoteCredentials(_:now:)``. The selected pair keeps carrying media meanwhile.
+    ///
+    /// A restart is also the way back from ICE failure (consent expired, no pair): the
+    /// transport leaves `.failed(.iceFailed)` for `.connecting`, and DTLS-SRTP keys, which ICE
+    /// does not touch, carry on over the new pair.
     public func restartICE(localCredentials: ICECredentials, now: Instant) {
-        switch ice {
-        case .lite(var a):
-            a.restart(localCredentials: localCredentials, now: now)
-            ice = .lite(a)
-        }
+        if case .closed = state { return }
+        if case .failed(.iceFailed) = state { setState(.connecting) }
+        lite?.restart(localCredentials: localCredentials, now: now)
+        full?.restart(localCredentials: localCredentials, now: now)
+        drainICE(now: now)
+    }
+
+    /// The peer's ICE credentials (its `a=ice-ufrag` / `a=ice-pwd`). Full agent only (a lite
+    /// agent checks nothing of the peer's): new credentials mean the peer restarted ICE, and
+    /// the checklist starts over — add the peer's candidates again afterwards.
+    public func setRemoteCredentials(_ credentials: ICECredentials, now: Instant) {
+        guard isOpen else { return }
+        full?.setRemoteCredentials(credentials, now: now)
+        drainICE(now: now)
+    }
+
+    /// A remote candidate from the peer's SDP or a trickle message. Full agent only; ignored
+    /// by ICE-lite (it learns the peer's address from its checks).
+    public func addRemoteCandidate(_ candidate: ICECandidate, now: Instant) {
+        guard isOpen else { return }
+        full?.addRemoteCandidate(candidate, now: now)
+        drainICE(now: now)
+    }
+
+    /// The peer signalled end-of-candidates (RFC 8840 §8.1): the full agent fails as soon as
+    /// every pair has failed instead of waiting for its checking timeout.
+    public func endOfRemoteCandidates(now: Instant) {
+        guard isOpen else { return }
+        full?.endOfRemoteCandidates(now: now)
         drainICE(now: now)
     }
 
@@ -267,11 +313,8 @@ public final class PeerTransport {
         }
         dtls.close(now: now)
         drainDTLS(now: now)
-        switch ice {
-        case .lite(var a):
-            a.close(now: now)
-            ice = .lite(a)
-        }
+        lite?.close(now: now)
+        full?.close(now: now)
         drainICE(now: now)
         setState(.closed)
     }
@@ -295,33 +338,34 @@ public final class PeerTransport {
         if stats.firstSRTPReceivedAt == nil { stats.firstSRTPReceivedAt = now }
     }
 
-    /// True when ICE validated `address` (a check from it succeeded and consent holds).
-    private func isValidated(_ address: TransportAddress) -> Bool {
-        switch ice {
-        case .lite(let a):
-            if a.selectedPair?.remote == address { return true }
-            return a.validatedPairs.contains { $0.remote == address }
+    private var isOpen: Bool {
+        switch state {
+        case .closed, .failed: return false
+        default: return true
         }
     }
 
+    /// True when ICE validated `address`: the selected pair's, or (lite) the source of a valid
+    /// check, or (full) the remote of a pair whose check succeeded (RFC 8445 §7.2.5.3.2, the
+    /// valid list).
+    private func isValidated(_ address: TransportAddress) -> Bool {
+        // Optional chaining reads the agents' stored properties in place (no struct copy):
+        // this runs for every media packet.
+        if lite?.selectedPair?.remote == address || full?.selectedPair?.remote == address { return true }
+        if let valid = lite?.validatedPairs { return valid.contains { $0.remote == address } }
+        if let pairs = full?.pairs { return pairs.contains { $0.state == .succeeded && $0.remote == address } }
+        return false
+    }
+
     private func handleICE(_ input: ICEInput, now: Instant) {
-        switch ice {
-        case .lite(var a):
-            a.handle(input, now: now)
-            ice = .lite(a)
-        }
+        lite?.handle(input, now: now)
+        full?.handle(input, now: now)
         drainICE(now: now)
     }
 
     private func drainICE(now: Instant) {
         while true {
-            let o: ICEOutput?
-            switch ice {
-            case .lite(var a):
-                o = a.pollOutput()
-                ice = .lite(a)
-            }
-            guard let out = o else { break }
+            guard let out = lite?.pollOutput() ?? full?.pollOutput() else { break }
             switch out {
             case .transmit(let t):
                 outputs.append(.transmit(t.bytes, to: t.to, from: t.from))
@@ -347,7 +391,8 @@ public final class PeerTransport {
             case .disconnected:
                 updateState()
             case .failed:
-                setState(.failed(.iceFailed))
+                // Not over a DTLS or SRTP failure, which is final.
+                if isOpen { setState(.failed(.iceFailed)) }
             case .new, .closed:
                 break
             }
@@ -373,7 +418,7 @@ public final class PeerTransport {
                         srtpIn = try SRTPSession(profile: profile, masterKey: keys.remote, direction: .inbound)
                         srtpOut = try SRTPSession(profile: profile, masterKey: keys.local, direction: .outbound)
                     } catch {
-                        setState(.failed(.srtpSetup(error)))
+                        failSecurity(.srtpSetup(error), now: now)
                         return
                     }
                     srtpProfile = profile
@@ -381,14 +426,28 @@ public final class PeerTransport {
                     outputs.append(.event(.dtlsConnected(profile)))
                     updateState()
                 case .failed(let err):
-                    setState(.failed(.dtls(err)))
+                    failSecurity(.dtls(err), now: now)
                 case .closed:
+                    // The peer sent close_notify: the association is over, and ICE with it
+                    // (no more consent checks or timers).
                     setState(.closed)
+                    lite?.close(now: now)
+                    full?.close(now: now)
+                    drainICE(now: now)
                 case .applicationData(let d):
                     outputs.append(.event(.dtlsApplicationData(d)))
                 }
             }
         }
+    }
+
+    /// DTLS or SRTP failed: final (unlike ICE failure, which a restart may repair). ICE stops
+    /// too, so no consent checks keep a dead session's path open.
+    private func failSecurity(_ failure: PeerFailure, now: Instant) {
+        setState(.failed(failure))
+        lite?.close(now: now)
+        full?.close(now: now)
+        drainICE(now: now)
     }
 
     private func updateState() {
@@ -409,6 +468,10 @@ public final class PeerTransport {
     private func setState(_ s: PeerTransportState) {
         guard s != state else { return }
         state = s
+        switch s {
+        case .failed, .closed: mayTransmit = false
+        default: mayTransmit = true
+        }
         outputs.append(.event(.stateChanged(s)))
     }
 }

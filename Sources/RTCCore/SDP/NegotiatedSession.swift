@@ -7,9 +7,9 @@ public struct NegotiatedSession: Hashable, Sendable {
     public var remoteIceLite: Bool
     public var remoteIceOptions: [String]
     /// The remote's certificate fingerprints (RFC 8122); the DTLS handshake must match one.
-    public var remoteFingerprints: [SDPFingerprint]
+    public var remoteFingerprints: [DTLSFingerprint]
     /// Candidates the remote listed for the BUNDLE transport.
-    public var remoteCandidates: [SDPCandidate]
+    public var remoteCandidates: [ICECandidate]
     /// This side's DTLS setup: `active` (DTLS client) or `passive` (DTLS server).
     public var localSetup: SDPSetupRole
     /// The BUNDLE group (RFC 8843), first the tagged mid; every accepted section uses it.
@@ -18,8 +18,8 @@ public struct NegotiatedSession: Hashable, Sendable {
     public var media: [NegotiatedMedia]
 
     public init(remoteIceUfrag: String, remoteIcePwd: String, remoteIceLite: Bool = false,
-                remoteIceOptions: [String] = [], remoteFingerprints: [SDPFingerprint],
-                remoteCandidates: [SDPCandidate] = [], localSetup: SDPSetupRole, bundleMids: [Mid],
+                remoteIceOptions: [String] = [], remoteFingerprints: [DTLSFingerprint],
+                remoteCandidates: [ICECandidate] = [], localSetup: SDPSetupRole, bundleMids: [Mid],
                 media: [NegotiatedMedia]) {
         self.remoteIceUfrag = remoteIceUfrag
         self.remoteIcePwd = remoteIcePwd

@@ -8,13 +8,14 @@
 /// verbatim as ``other(name:value:)``. Names are compared case-sensitively, as browsers do.
 ///
 /// Invariant for writing: ``other(name:value:)`` carries a name that has no typed case
-/// (otherwise parsing the written line gives the typed case).
+/// (otherwise parsing the written line gives the typed case) — except `fingerprint` with a
+/// hash function ``DTLSFingerprint`` does not support, which parses back as `other` again.
 public enum SDPAttribute: Hashable, Sendable {
     case iceUfrag(String)                       // RFC 8839 §5.4
     case icePwd(String)                         // RFC 8839 §5.4
     case iceOptions([String])                   // RFC 8839 §5.6
     case iceLite                                // RFC 8839 §5.3
-    case fingerprint(SDPFingerprint)            // RFC 8122 §5
+    case fingerprint(DTLSFingerprint)          // RFC 8122 §5
     case setup(SDPSetupRole)                    // RFC 4145 §4
     case mid(Mid)                               // RFC 8843 §15 / RFC 5888 §4
     case group(SDPGroup)                        // RFC 5888 §5
@@ -29,7 +30,7 @@ public enum SDPAttribute: Hashable, Sendable {
     case msid(SDPMsid)                          // RFC 8830 §2
     case rid(SDPRid)                            // RFC 8851 §4
     case simulcast(SDPSimulcast)                // RFC 8853 §5.1
-    case candidate(SDPCandidate)                // RFC 8839 §5.1
+    case candidate(ICECandidate)                // RFC 8839 §5.1
     case endOfCandidates                        // RFC 8840 §8.1
     case direction(SDPDirection)                // RFC 8866 §6.7
     case extmapAllowMixed                       // RFC 8285 §6
@@ -78,7 +79,15 @@ public enum SDPAttribute: Hashable, Sendable {
             let tokens = SDPText.split(v, on: SDPText.space)
             guard !tokens.isEmpty else { throw ParseError(.sdp, .syntax, at: l, "ice-options: empty") }
             self = .iceOptions(tokens.map(SDPText.string))
-        case "fingerprint": self = .fingerprint(try SDPFingerprint(v, line: l))
+        case "fingerprint":
+            do {
+                self = .fingerprint(try DTLSFingerprint(sdpValue: v, line: l))
+            } catch {
+                // A hash RTCCore refuses (md5) or does not know is kept verbatim: such a
+                // fingerprint can never authenticate a peer, but the description is valid.
+                guard error.kind == .invalidValue else { throw error }
+                self = .other(name: name, value: SDPText.string(v))
+            }
         case "setup":
             guard let role = SDPSetupRole(rawValue: SDPText.string(v)) else {
                 throw ParseError(.sdp, .syntax, at: l, "setup: unknown role")
@@ -95,7 +104,7 @@ public enum SDPAttribute: Hashable, Sendable {
         case "msid": self = .msid(try SDPMsid(v, line: l))
         case "rid": self = .rid(try SDPRid(v, line: l))
         case "simulcast": self = .simulcast(try SDPSimulcast(v, line: l))
-        case "candidate": self = .candidate(try SDPCandidate(v, line: l))
+        case "candidate": self = .candidate(try ICECandidate(sdpValue: v, line: l))
         case "sctp-port":
             self = .sctpPort(try SDPText.number(v, UInt16.self, line: l, "sctp-port: bad port"))
         case "max-message-size":

@@ -29,8 +29,8 @@ extension SDPAttributeContainer {
     public var extmapAllowMixed: Bool { attributes.contains(.extmapAllowMixed) }
     public var endOfCandidates: Bool { attributes.contains(.endOfCandidates) }
 
-    public var fingerprints: [SDPFingerprint] {
-        var out: [SDPFingerprint] = []
+    public var fingerprints: [DTLSFingerprint] {
+        var out: [DTLSFingerprint] = []
         for case .fingerprint(let f) in attributes { out.append(f) }
         return out
     }
@@ -46,8 +46,8 @@ extension SDPAttributeContainer {
         return out
     }
 
-    public var candidates: [SDPCandidate] {
-        var out: [SDPCandidate] = []
+    public var candidates: [ICECandidate] {
+        var out: [ICECandidate] = []
         for case .candidate(let c) in attributes { out.append(c) }
         return out
     }

@@ -8,7 +8,7 @@ public enum SDPFuzz {
     public static func fuzz(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let data = Array(bytes)
         let text = String(decoding: data, as: UTF8.self)
-        _ = try? SDPCandidate(parsing: text)
+        _ = try? ICECandidate(parsing: text)
         _ = try? SDPAttribute(data[...], line: 0)
         guard let sdp = try? SDPParser.parse(data) else { return false }
         var sink = 0
@@ -37,8 +37,9 @@ public enum SDPFuzz {
 
     private static let fuzzTransport = SDPLocalTransport(
         iceUfrag: "fuzz", icePwd: "fuzzfuzzfuzzfuzzfuzzfuzz",
-        fingerprints: [SDPFingerprint(hashFunction: "sha-256", bytes: [UInt8](repeating: 0xAB, count: 32))],
-        candidates: [SDPCandidate(foundation: "1", priority: 1, address: "127.0.0.1", port: 40000)], iceLite: true)
+        fingerprints: DTLSFingerprint(hash: .sha256, digest: [UInt8](repeating: 0xAB, count: 32)).map { [$0] } ?? [],
+        candidates: [ICECandidate(foundation: "1", priority: 1, connectionAddress: "127.0.0.1", port: 40000)],
+        iceLite: true)
     private static let fuzzOptions = SDPAnswerOptions(sessionID: "1")
 
     private static func touch<C: SDPAttributeContainer>(_ c: C) -> Int {
@@ -52,8 +53,10 @@ public enum SDPFuzz {
         n &+= c.setup == nil ? 0 : 1
         n &+= Int(c.sctpPort ?? 0) &+ Int(truncatingIfNeeded: c.maxMessageSize ?? 0)
         for a in c.attributes { n &+= a.text.utf8.count }
-        for cand in c.candidates { n &+= cand.candidateLine.utf8.count &+ (cand.isUDP ? 1 : 0) }
-        for f in c.fingerprints { n &+= f.hexString.utf8.count }
+        for cand in c.candidates {
+            n &+= cand.candidateLine.utf8.count &+ (cand.isUDP ? 1 : 0) &+ (cand.address == nil ? 0 : 1)
+        }
+        for f in c.fingerprints { n &+= f.attributeValue.utf8.count }
         return n
     }
 

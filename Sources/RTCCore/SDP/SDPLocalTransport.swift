@@ -4,9 +4,9 @@ public struct SDPLocalTransport: Hashable, Sendable {
     public var iceUfrag: String
     public var icePwd: String
     /// Fingerprints of the local DTLS certificate (RFC 8122).
-    public var fingerprints: [SDPFingerprint]
+    public var fingerprints: [DTLSFingerprint]
     /// Local candidates; with ICE-lite, every candidate the server has.
-    public var candidates: [SDPCandidate]
+    public var candidates: [ICECandidate]
     /// Write `a=ice-lite` (RFC 8839 §5.3): a server with a public address.
     public var iceLite: Bool
     /// `a=ice-options` tokens, e.g. `trickle` for a full-ICE client (RFC 8840 §4.1.1).
@@ -14,8 +14,8 @@ public struct SDPLocalTransport: Hashable, Sendable {
     /// Whether every candidate is already listed (`a=end-of-candidates`, RFC 8840 §8.1).
     public var endOfCandidates: Bool
 
-    public init(iceUfrag: String, icePwd: String, fingerprints: [SDPFingerprint],
-                candidates: [SDPCandidate] = [], iceLite: Bool = false, iceOptions: [String] = [],
+    public init(iceUfrag: String, icePwd: String, fingerprints: [DTLSFingerprint],
+                candidates: [ICECandidate] = [], iceLite: Bool = false, iceOptions: [String] = [],
                 endOfCandidates: Bool? = nil) {
         self.iceUfrag = iceUfrag
         self.icePwd = icePwd

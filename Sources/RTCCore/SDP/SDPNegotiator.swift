@@ -359,8 +359,8 @@ public enum SDPNegotiator {
     static func defaultAddress(_ local: SDPLocalTransport) -> (SDPConnection, UInt16) {
         let c = local.candidates.first { $0.component == 1 && $0.isUDP } ?? local.candidates.first
         guard let c else { return (SDPConnection(address: "0.0.0.0"), 9) }
-        let v6 = c.address.utf8.contains(SDPText.colon)
-        return (SDPConnection(addressType: v6 ? "IP6" : "IP4", address: c.address), c.port)
+        let v6 = c.connectionAddress.utf8.contains(SDPText.colon)
+        return (SDPConnection(addressType: v6 ? "IP6" : "IP4", address: c.connectionAddress), c.port)
     }
 
     static func transportAttributes(_ local: SDPLocalTransport, setup: SDPSetupRole, mid: Mid) -> [SDPAttribute] {

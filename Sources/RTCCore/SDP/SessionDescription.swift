@@ -65,7 +65,7 @@ public struct SessionDescription: Hashable, Sendable, SDPAttributeContainer {
     /// ICE password of a section: its own, else the session's.
     public func icePwd(for section: MediaDescription) -> String? { section.icePwd ?? icePwd }
     /// Fingerprints of a section: its own, else the session's (RFC 8122 §5).
-    public func fingerprints(for section: MediaDescription) -> [SDPFingerprint] {
+    public func fingerprints(for section: MediaDescription) -> [DTLSFingerprint] {
         let own = section.fingerprints
         return own.isEmpty ? fingerprints : own
     }

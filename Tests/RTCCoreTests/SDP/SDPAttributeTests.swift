@@ -15,16 +15,25 @@ import Testing
     }
 
     @Test func fingerprint() throws {
-        // RFC 8122 §5 example (lowercase hex is accepted and written in uppercase).
+        // RFC 8122 §5 example (the hash name and lowercase hex are accepted in any case and
+        // written in the grammar's case).
         let a = try attr("fingerprint:SHA-1 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:ab")
         guard case .fingerprint(let f) = a else { Issue.record("not a fingerprint"); return }
-        #expect(f.hashFunction == "SHA-1")
-        #expect(f.bytes == [0x4A, 0xAD, 0xB9, 0xB1, 0x3F, 0x82, 0x18, 0x3B, 0x54, 0x02,
-                            0x12, 0xDF, 0x3E, 0x5D, 0x49, 0x6B, 0x19, 0xE5, 0x7C, 0xAB])
-        #expect(a.text == "fingerprint:SHA-1 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB")
-        #expect(f.matches(SDPFingerprint(hashFunction: "sha-1", bytes: f.bytes)))
-        #expect(!f.matches(SDPFingerprint(hashFunction: "sha-256", bytes: f.bytes)))
-        #expect(try SDPFingerprint(parsing: "sha-256 00:FF") == SDPFingerprint(hashFunction: "sha-256", bytes: [0, 255]))
+        #expect(f.hash == .sha1)
+        #expect(f.digest == [0x4A, 0xAD, 0xB9, 0xB1, 0x3F, 0x82, 0x18, 0x3B, 0x54, 0x02,
+                             0x12, 0xDF, 0x3E, 0x5D, 0x49, 0x6B, 0x19, 0xE5, 0x7C, 0xAB])
+        #expect(a.text == "fingerprint:sha-1 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB")
+        #expect(f == DTLSFingerprint(hash: .sha1, digest: f.digest))
+        #expect(f.attributeValue == f.sdpValue)
+        // One fingerprint type: what SDP parses is what DTLS verifies against.
+        let own = DTLSTestCertificates.alice.fingerprint
+        #expect(try attr("fingerprint:" + own.sdpValue) == .fingerprint(own))
+        // A hash RTCCore refuses (md5) or does not know keeps the description valid, verbatim.
+        let md5 = "md5 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B"
+        #expect(try attr("fingerprint:" + md5) == .other(name: "fingerprint", value: md5))
+        #expect(try attr("fingerprint:" + md5).text == "fingerprint:" + md5)
+        // A known hash with the wrong digest length is an error.
+        #expect(throws: ParseError.self) { try attr("fingerprint:sha-256 00:FF") }
     }
 
     @Test func setupAndDirection() throws {
@@ -123,37 +132,49 @@ import Testing
     }
 }
 
-@Suite struct SDPCandidateTests {
+@Suite struct SDPCandidateAttributeTests {
     @Test func rfc8839Examples() throws {
         // RFC 8839 §5.1 / RFC 8445 style host and server-reflexive candidates.
-        let host = try SDPCandidate(parsing: "candidate:1 1 UDP 2130706431 10.0.1.1 8998 typ host")
+        let host = try ICECandidate(parsing: "candidate:1 1 UDP 2130706431 10.0.1.1 8998 typ host")
         #expect(host.foundation == "1" && host.component == 1 && host.isUDP)
-        #expect(host.priority == 2_130_706_431 && host.address == "10.0.1.1" && host.port == 8998)
+        #expect(host.priority == 2_130_706_431 && host.connectionAddress == "10.0.1.1" && host.port == 8998)
         #expect(host.type == .host && host.relatedAddress == nil)
-        let srflx = try SDPCandidate(parsing: "a=candidate:2 1 UDP 1694498815 192.0.2.3 45664 typ srflx raddr 10.0.1.1 rport 8998")
+        let srflx = try ICECandidate(parsing: "a=candidate:2 1 UDP 1694498815 192.0.2.3 45664 typ srflx raddr 10.0.1.1 rport 8998")
         #expect(srflx.type == .serverReflexive)
         #expect(srflx.relatedAddress == "10.0.1.1" && srflx.relatedPort == 8998)
-        #expect(srflx.attributeValue == "2 1 UDP 1694498815 192.0.2.3 45664 typ srflx raddr 10.0.1.1 rport 8998")
+        // The transport token is written lowercase.
+        #expect(srflx.attributeValue == "2 1 udp 1694498815 192.0.2.3 45664 typ srflx raddr 10.0.1.1 rport 8998")
+        #expect(try SDPAttribute(parsing: "candidate:" + srflx.attributeValue) == .candidate(srflx))
     }
 
     @Test func tcpAndExtensions() throws {
         // RFC 6544 §4.5 tcptype, Chromium's generation/ufrag/network-id extensions.
         let line = "candidate:3872303228 1 tcp 1518280447 127.0.0.1 9 typ host tcptype active generation 0 ufrag JJQ4 network-id 1"
-        let c = try SDPCandidate(parsing: line)
+        let c = try ICECandidate(parsing: line)
         #expect(c.isTCP && c.tcpType == "active")
-        #expect(c.extensions == [.init("generation", "0"), .init("ufrag", "JJQ4"), .init("network-id", "1")])
-        #expect(c[extension: "ufrag"] == "JJQ4")
+        #expect(c.extensions == [.init(name: "tcptype", value: "active"), .init(name: "generation", value: "0"),
+                                 .init(name: "ufrag", value: "JJQ4"), .init(name: "network-id", value: "1")])
+        #expect(c.extensionValue("ufrag") == "JJQ4")
         #expect(c.candidateLine == line)
-        let relay = try SDPCandidate(parsing: "candidate:9 2 udp 5 203.0.113.9 3478 typ relay raddr 0.0.0.0 rport 0")
+        let relay = try ICECandidate(parsing: "candidate:9 2 udp 5 203.0.113.9 3478 typ relay raddr 0.0.0.0 rport 0")
         #expect(relay.type == .relay && relay.component == 2)
-        #expect(try SDPCandidate(parsing: "candidate:9 1 udp 5 h.local 1 typ weird").type == .other("weird"))
-        #expect(try SDPCandidate(parsing: "candidate:x 1 udp 4294967295 ::1 65535 typ prflx").priority == .max)
+        #expect(try ICECandidate(parsing: "candidate:9 1 udp 5 h.local 1 typ weird").type == .other("weird"))
+        #expect(try ICECandidate(parsing: "candidate:x 1 udp 4294967295 ::1 65535 typ prflx").priority == .max)
     }
 
     @Test(arguments: ["", "candidate:", "candidate:1 1 udp 1 a 1 typ", "candidate:1 1 udp 1 a 1 type host",
                       "candidate:1 1 udp x a 1 typ host", "candidate:1 1 udp 1 a 1 typ host raddr",
                       "candidate:1 1 udp 99999999999999999999 a 1 typ host"])
     func malformed(text: String) {
-        #expect(throws: ParseError.self) { try SDPCandidate(parsing: text) }
+        #expect(throws: ParseError.self) { try ICECandidate(parsing: text) }
+    }
+
+    @Test func sdpErrorsCarryTheLineNumber() {
+        #expect(throws: ParseError(.sdp, .syntax, at: 0, "bad candidate port")) {
+            try SDPAttribute(parsing: "candidate:1 1 udp 1 1.2.3.4 99999 typ host")
+        }
+        // The trickle prefixes are not part of an attribute value.
+        #expect(throws: ParseError.self) { try SDPAttribute(parsing: "candidate:candidate:1 1 udp 1 1.2.3.4 5 typ host") }
+        #expect(throws: ParseError.self) { try SDPAttribute(parsing: "candidate:a=1 1 udp 1 1.2.3.4 5 typ host") }
     }
 }

@@ -51,8 +51,8 @@ import Testing
         #expect(video.setup == .actpass)
         #expect(sdp.setup(for: video) == .actpass)
         let fp = try #require(sdp.fingerprints(for: video).first)
-        #expect(fp.hashFunction == "sha-256")
-        #expect(fp.bytes.count == 32)
+        #expect(fp.hash == .sha256)
+        #expect(fp.digest.count == 32)
         #expect(video.iceUfrag?.isEmpty == false && video.icePwd?.isEmpty == false)
         #expect(video.iceOptions == ["trickle"])
 
@@ -102,8 +102,9 @@ import Testing
         // Candidates: UDP host and TCP active on loopback.
         let cands = video.candidates
         #expect(cands.count == 2)
-        #expect(cands[0].isUDP && cands[0].type == .host && cands[0].address == "127.0.0.1")
-        #expect(cands[0][extension: "generation"] == "0")
+        #expect(cands[0].isUDP && cands[0].type == .host && cands[0].connectionAddress == "127.0.0.1")
+        #expect(cands[0].address == TransportAddress("127.0.0.1:53129"))
+        #expect(cands[0].extensionValue("generation") == "0")
         #expect(cands[1].isTCP && cands[1].tcpType == "active" && cands[1].port == 9)
         let msid = try #require(video.msid)
         #expect(msid.trackID != nil)
@@ -132,8 +133,8 @@ import Testing
         #expect(video.formatParameters(for: PayloadType(98))?.associatedPayloadType == PayloadType(97))
         #expect(video.ssrcGroups.first?.semantics == "FID")
         #expect(video.ssrcGroups.first?.ssrcs.count == 2)
-        #expect(video.fingerprints.map(\.hashFunction) == ["sha-256", "sha-384", "sha-512"])
-        #expect(video.fingerprints.map(\.bytes.count) == [32, 48, 64])
+        #expect(video.fingerprints.map(\.hash) == [.sha256, .sha384, .sha512])
+        #expect(video.fingerprints.map(\.digest.count) == [32, 48, 64])
         #expect(video.setup == .actpass)
         #expect(!video.rtcpRsize)
     }

@@ -4,10 +4,12 @@ import Testing
 
 /// Offer/answer against the captured Chromium and aiortc offers, and offers this side makes.
 @Suite struct SDPNegotiatorTests {
-    static let serverFingerprint = SDPFingerprint(hashFunction: "sha-256", bytes: (0..<32).map { UInt8($0) })
+    // A valid SHA-256 digest length; a failure here is a bug in the test.
+    static let serverFingerprint = DTLSFingerprint(hash: .sha256, digest: (0..<32).map { UInt8($0) })!
     static let server = SDPLocalTransport(
         iceUfrag: "srvU", icePwd: "serverpasswordserverpass", fingerprints: [serverFingerprint],
-        candidates: [SDPCandidate(foundation: "1", priority: 2_130_706_431, address: "127.0.0.1", port: 40000)],
+        candidates: [ICECandidate(foundation: "1", priority: 2_130_706_431, address: TransportAddress("127.0.0.1:40000")!,
+                                  type: .host)],
         iceLite: true)
     static let options = SDPAnswerOptions(sessionID: "1234", sessionVersion: 1)
 
@@ -104,7 +106,7 @@ import Testing
         #expect(answer.media[1].rtcpFeedback(for: PayloadType(97)).map(\.attributeValue) ==
             ["97 nack", "97 nack pli", "97 goog-remb"])
         #expect(neg.remoteFingerprints.count == 3)
-        #expect(neg.remoteCandidates.count == 1 && neg.remoteCandidates[0].address == "127.0.0.1")
+        #expect(neg.remoteCandidates.count == 1 && neg.remoteCandidates[0].connectionAddress == "127.0.0.1")
         let v = try #require(neg.media(withMid: .t("1")))
         let fid = offer.media[1].ssrcGroups[0].ssrcs
         #expect(v.remoteRtxSsrcs == [fid[0]: fid[1]])
@@ -262,7 +264,7 @@ import Testing
 
         // A client answers it (here: this negotiator in the client's place).
         let client = SDPLocalTransport(iceUfrag: "cli1", icePwd: "clientpasswordclientpass",
-                                       fingerprints: [SDPFingerprint(hashFunction: "sha-256", bytes: [UInt8](repeating: 7, count: 32))],
+                                       fingerprints: [DTLSFingerprint(hash: .sha256, digest: [UInt8](repeating: 7, count: 32))!],
                                        iceOptions: ["trickle"])
         var clientOptions = SDPAnswerOptions(sessionID: "5")
         clientOptions.preferredSetup = .active
@@ -286,7 +288,7 @@ import Testing
         #expect(neg.localSetup == .passive && !neg.isDTLSClient)  // Chromium answered active
         #expect(neg.remoteIceUfrag == answer.media[0].iceUfrag && neg.remoteIcePwd == answer.media[0].icePwd)
         #expect(neg.remoteIceOptions == ["trickle"] && !neg.remoteIceLite)
-        #expect(neg.remoteFingerprints.count == 1 && neg.remoteFingerprints[0].bytes.count == 32)
+        #expect(neg.remoteFingerprints.count == 1 && neg.remoteFingerprints[0].digest.count == 32)
         #expect(neg.remoteCandidates.count == 2)
         #expect(neg.bundleMids == [.t("0"), .t("1")])
         #expect(neg.media.map(\.accepted) == [true, true, false])

@@ -80,19 +80,30 @@ struct SDPRandomModel {
 
     mutating func direction() -> SDPDirection { SDPDirection.allCases[int(4)] }
 
-    mutating func candidate() -> SDPCandidate {
-        let types: [SDPCandidate.CandidateType] = [.host, .serverReflexive, .peerReflexive, .relay, .other("x" + token())]
-        let reserved = ["raddr", "rport", "tcptype"]
-        return SDPCandidate(
-            foundation: token(32), component: UInt16(int(1000)), transport: bool() ? "udp" : token(),
-            priority: u32(), address: token(20), port: u16(), type: types[int(types.count)],
-            relatedAddress: bool() ? token() : nil, relatedPort: bool() ? u16() : nil,
-            tcpType: bool() ? token() : nil,
-            extensions: (0..<int(4)).map { _ in
-                var n = token()
-                if reserved.contains(n) { n += "x" }
-                return SDPCandidate.Extension(n, token())
-            })
+    static let iceChars = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/".utf8)
+    /// RFC 3261 token characters, which the candidate grammar uses (RFC 8839 §5.1).
+    static let candidateTokenChars = Array("abcdefghijklmnopqrstuvwxyz0123456789-._!%*+`'~".utf8)
+
+    mutating func candidateToken(_ maxLen: Int = 10) -> String {
+        String(decoding: from(Self.candidateTokenChars, 1, maxLen), as: UTF8.self)
+    }
+
+    mutating func candidate() -> ICECandidate {
+        let types: [ICECandidateType] = [.host, .serverReflexive, .peerReflexive, .relay, .other("x" + candidateToken())]
+        let reserved = ["raddr", "rport"]
+        var extensions: [ICECandidate.Extension] = []
+        if bool() { extensions.append(ICECandidate.Extension(name: "tcptype", value: token())) }
+        for _ in 0..<int(4) {
+            var n = candidateToken()
+            if reserved.contains(n) { n += "x" }
+            extensions.append(ICECandidate.Extension(name: n, value: token()))
+        }
+        return ICECandidate(
+            foundation: String(decoding: from(Self.iceChars, 1, 32), as: UTF8.self), component: UInt16(1 + int(256)),
+            transport: bool() ? "udp" : candidateToken(), priority: u32(), connectionAddress: candidateToken(20),
+            port: u16(), type: types[int(types.count)],
+            relatedAddress: bool() ? candidateToken() : nil, relatedPort: bool() ? u16() : nil,
+            extensions: extensions)
     }
 
     mutating func simulcastStreams(_ minCount: Int) -> [[SDPSimulcast.Alternative]] {
@@ -107,7 +118,9 @@ struct SDPRandomModel {
         case 1: return .icePwd(token(32))
         case 2: return .iceOptions((0..<(1 + int(3))).map { _ in token() })
         case 3: return .iceLite
-        case 4: return .fingerprint(SDPFingerprint(hashFunction: token(), bytes: rng.bytes(1 + int(64))))
+        case 4:
+            let hash = DTLSFingerprintHash.allCases[int(DTLSFingerprintHash.allCases.count)]
+            return DTLSFingerprint(hash: hash, digest: rng.bytes(hash.digestLength)).map { .fingerprint($0) } ?? .iceLite
         case 5: return .setup(SDPSetupRole.allCases[int(4)])
         case 6: return .mid(shortID())
         case 7: return .group(SDPGroup(semantics: token(), mids: (0..<int(4)).map { _ in shortID() }))

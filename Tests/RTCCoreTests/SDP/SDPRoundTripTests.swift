@@ -39,9 +39,10 @@ import Testing
         var gen = SDPRandomModel(seed: 7)
         for _ in 0..<1000 {
             let c = gen.candidate()
-            #expect(try SDPCandidate(parsing: c.candidateLine) == c)
-            #expect(try SDPCandidate(parsing: "a=" + c.candidateLine) == c)
-            #expect(try SDPCandidate(parsing: c.attributeValue) == c)
+            #expect(try ICECandidate(parsing: c.candidateLine) == c)
+            #expect(try ICECandidate(parsing: "a=" + c.candidateLine) == c)
+            #expect(try ICECandidate(parsing: c.attributeValue) == c)
+            #expect(try SDPAttribute(parsing: "candidate:" + c.attributeValue) == .candidate(c))
         }
     }
 
