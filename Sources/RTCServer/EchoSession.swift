@@ -34,12 +34,7 @@ final class EchoSession {
         let credentials = ICECredentials.random(using: &rng)
         let hosts = engine.hostAddresses
         let iceConfig = ICELiteAgent.Configuration(localCredentials: credentials, hostAddresses: hosts)
-        let candidates = ICEHostAddress.hostCandidates(hosts).compactMap { try? SDPCandidate(parsing: $0.description) }
-        let fp = engine.certificate.fingerprint
-        let local = SDPLocalTransport(
-            iceUfrag: credentials.ufrag, icePwd: credentials.pwd,
-            fingerprints: [SDPFingerprint(hashFunction: fp.hash.rawValue, bytes: fp.digest)],
-            candidates: candidates, iceLite: true)
+        let local = engine.localTransport(credentials: credentials, hosts: hosts)
 
         var sendStreams: [Mid: SDPSendStream] = [:]
         var planned: [(Mid, SDPMediaKind, UInt32)] = []
@@ -65,9 +60,7 @@ final class EchoSession {
             streams.append(Stream(mid: mid, kind: kind, outSSRC: ssrc, primaryPayloadTypes: primary))
             for e in n.extMaps where e.id <= 255 { map.register(uri: e.uri, id: UInt8(e.id)) }
         }
-        let remoteFingerprints = negotiated.remoteFingerprints.compactMap {
-            try? DTLSFingerprint($0.attributeValue)
-        }
+        let remoteFingerprints = negotiated.remoteFingerprints
         let now = MediaEngine.now()
         let role: DTLSRole = negotiated.isDTLSClient ? .client : .server
         let transport = try PeerTransport(

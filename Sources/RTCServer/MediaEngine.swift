@@ -108,12 +108,9 @@ final class MediaEngine: @unchecked Sendable {
 
     /// Our side of an SDP: ICE-lite with the host candidates and our fingerprint.
     func localTransport(credentials: ICECredentials, hosts: [ICEHostAddress]) -> SDPLocalTransport {
-        let candidates = ICEHostAddress.hostCandidates(hosts).compactMap { try? SDPCandidate(parsing: $0.description) }
-        let fp = certificate.fingerprint
-        return SDPLocalTransport(
-            iceUfrag: credentials.ufrag, icePwd: credentials.pwd,
-            fingerprints: [SDPFingerprint(hashFunction: fp.hash.rawValue, bytes: fp.digest)],
-            candidates: candidates, iceLite: true)
+        SDPLocalTransport(
+            iceUfrag: credentials.ufrag, icePwd: credentials.pwd, fingerprints: [certificate.fingerprint],
+            candidates: ICEHostAddress.hostCandidates(hosts), iceLite: true)
     }
 
     /// Sends a PLI (RFC 4585 §6.3.1) for `media` on `conn`.

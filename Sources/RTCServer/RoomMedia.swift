@@ -21,7 +21,7 @@ extension RoomRegistry {
         let first = offer.media.first
         let offerUfrag = first?.iceUfrag ?? offer.iceUfrag
         let offerFingerprints = ((first?.fingerprints).flatMap { $0.isEmpty ? nil : $0 } ?? offer.fingerprints)
-            .compactMap { try? DTLSFingerprint($0.attributeValue) }
+
         let previous = media.publisherRemote
         let sameIdentity = media.publisher != nil && previous?.fingerprints == offerFingerprints
         let renegotiation = sameIdentity && previous?.ufrag == offerUfrag
@@ -40,7 +40,7 @@ extension RoomRegistry {
         } catch {
             throw SignalingError(.badSDP, "offer cannot be answered: \(error)")
         }
-        let remoteFingerprints = negotiated.remoteFingerprints.compactMap { try? DTLSFingerprint($0.attributeValue) }
+        let remoteFingerprints = negotiated.remoteFingerprints
         let now = MediaEngine.now()
         let transport: PeerTransport
         if sameIdentity, let existing = media.publisher {
@@ -269,7 +269,7 @@ extension RoomRegistry {
         }
         media.offerInFlight = false
         let now = MediaEngine.now()
-        let fps = negotiated.remoteFingerprints.compactMap { try? DTLSFingerprint($0.attributeValue) }
+        let fps = negotiated.remoteFingerprints
         let role: DTLSRole = negotiated.isDTLSClient ? .client : .server
         if let previous = media.subscriberRemote, previous.fingerprints != fps {
             // A new peer connection answered (a reloaded page): new transport, same offer.

@@ -79,7 +79,7 @@ struct SFUServerCommand: AsyncParsableCommand {
             router: buildRouter(ctx),
             server: .http1WebSocketUpgrade(
                 webSocketRouter: buildWebSocketRouter(ctx),
-                configuration: .init(maxFrameSize: 1 << 20)),
+                configuration: .init(ws: .init(maxFrameSize: 1 << 20))),
             configuration: .init(address: .hostname(httpHost, port: httpPort), serverName: "sfu-server"),
             onServerRunning: { _ in
                 print("sfu-server: open \(ctx.publicHTTP)/  (host login: \(hostUser) / \(password))")
