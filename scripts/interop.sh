@@ -35,7 +35,8 @@ stop_server() { kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null; SRV=; }
 if [ "$which" = all ] || [ "$which" = signaling ]; then
     CAPACITY=3 start_server
     run "signaling protocol and bad input" $PY Tests/Interop/signaling_test.py $BASE "$SECRET" pw
-    stop_server
+    run "graceful shutdown sends end to participants" $PY Tests/Interop/shutdown_test.py $BASE pw "$SRV"
+    wait "$SRV" 2>/dev/null; SRV=
 fi
 start_server
 if [ "$which" = all ] || [ "$which" = aiortc ]; then
@@ -46,9 +47,12 @@ fi
 if [ "$which" = all ] || [ "$which" = chromium ]; then
     run "chromium echo (server is DTLS server)" $PY Tests/Interop/echo_chromium.py $BASE server artifacts/echo-chromium.png
     run "chromium echo (server is DTLS client)" $PY Tests/Interop/echo_chromium.py $BASE client
+    run "chromium publisher -> SFU -> aiortc subscriber" $PY Tests/Interop/sfu_chromium_to_aiortc.py $BASE pw
     run "chromium browser client pages" $PY Tests/Interop/web_client_chromium.py $BASE --password pw
     run "chromium three-tab meeting" $PY Tests/Interop/meeting_chromium.py $BASE --password pw \
         --shot artifacts/meeting.png
+    echo "== measured (reported, not asserted):"
+    PYTHONPATH=Tests/Interop timeout 120 $PY Tests/Interop/measure_meeting.py $BASE pw "$SRV" || true
 fi
 echo "interop: $pass passed, $fail failed"
 [ "$fail" = 0 ]

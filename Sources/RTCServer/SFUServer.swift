@@ -87,11 +87,12 @@ struct SFUServerCommand: AsyncParsableCommand {
                 fflush(nil)
             },
             logger: logger)
+        // Services stop in reverse order: on SIGTERM/SIGINT the rooms end first (everyone gets
+        // `end` while the sockets are still open), then the HTTP server.
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: app)],
+            configuration: .init(services: [.init(service: app), .init(service: RoomsShutdown(rooms: rooms))],
                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        try? await loop.submit { rooms.endAll(reason: "the server is shutting down") }.get()
         await engine.close()
     }
 }
@@ -99,4 +100,16 @@ struct SFUServerCommand: AsyncParsableCommand {
 func env(_ name: String) -> String? {
     guard let p = getenv(name) else { return nil }
     return String(cString: p)
+}
+
+/// Ends every meeting when the server is asked to stop.
+struct RoomsShutdown: Service {
+    let rooms: RoomRegistry
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try? await rooms.loop.submit { rooms.endAll(reason: "the server is shutting down") }.get()
+        // Give the WebSocket writers a moment to deliver `end` before the HTTP server stops.
+        try? await Task.sleep(for: .milliseconds(300))
+    }
 }

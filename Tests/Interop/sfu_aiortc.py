@@ -19,7 +19,7 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from echo_aiortc import SyntheticAudio, SyntheticVideo
 
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
-BASE, PW = sys.argv[1], sys.argv[2]
+BASE, PW = (sys.argv[1], sys.argv[2]) if len(sys.argv) > 2 else (None, None)
 
 
 def post(path, body, token=None):
