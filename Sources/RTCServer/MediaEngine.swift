@@ -22,6 +22,11 @@ final class MediaConnection {
     var addresses: [TransportAddress] = []
     /// Local ufrags of later ICE restarts (the first is `localUfrag`).
     var restartUfrags: [String] = []
+    /// Datagrams coalesced for one UDP GSO write (see `MediaEngine.transmit`).
+    var gsoBuffer = ByteBuffer()
+    var gsoSegment = 0
+    var gsoCount = 0
+    var gsoClosed = false
     /// Cached NIO address of the selected remote.
     var remoteSocket: SocketAddress?
     var remoteSocketFor: TransportAddress?
@@ -334,24 +339,75 @@ final class MediaEngine: @unchecked Sendable {
     }
 
     /// Sends `bytes` (already protected) to the connection's selected remote.
+    /// Queues `bytes` (already protected) for the connection's selected remote.
+    ///
+    /// With UDP GSO (Linux ≥ 4.18), datagrams for one destination within a read batch are
+    /// coalesced while they have the same size (the last may be shorter) and written as one
+    /// `sendmsg` with a segment size; everything else goes out as single datagrams, batched by
+    /// NIO into `sendmmsg` at the flush.
     func transmit(_ bytes: UnsafeRawBufferPointer, on conn: MediaConnection) {
         guard let remote = conn.transport.remoteAddress else { return }
         if conn.remoteSocketFor != remote {
+            flushGSO(conn)
             conn.remoteSocket = remote.socketAddress
             conn.remoteSocketFor = remote
         }
-        guard let to = conn.remoteSocket, let ch = channel else { return }
-        var buf = ch.allocator.buffer(capacity: bytes.count)
-        buf.writeBytes(bytes)
-        ch.write(AddressedEnvelope(remoteAddress: to, data: buf), promise: nil)
+        guard conn.remoteSocket != nil, let ch = channel else { return }
         counters.datagramsOut &+= 1
         counters.bytesOut &+= UInt64(bytes.count)
         needsFlush = true
+        if Self.useGSO {
+            if conn.gsoCount > 0 {
+                let fits = conn.gsoCount < Self.gsoMaxSegments && bytes.count <= conn.gsoSegment
+                    && conn.gsoBuffer.readableBytes + bytes.count <= Self.gsoMaxBytes && !conn.gsoClosed
+                if fits {
+                    conn.gsoBuffer.writeBytes(bytes)
+                    conn.gsoCount += 1
+                    // A shorter datagram can only be the last segment.
+                    if bytes.count < conn.gsoSegment { conn.gsoClosed = true }
+                    return
+                }
+                flushGSO(conn)
+            }
+            conn.gsoBuffer = ch.allocator.buffer(capacity: min(Self.gsoMaxBytes, bytes.count * 8))
+            conn.gsoBuffer.writeBytes(bytes)
+            conn.gsoSegment = bytes.count
+            conn.gsoCount = 1
+            conn.gsoClosed = false
+            gsoPending.append(conn)
+            return
+        }
+        var buf = ch.allocator.buffer(capacity: bytes.count)
+        buf.writeBytes(bytes)
+        ch.write(AddressedEnvelope(remoteAddress: conn.remoteSocket!, data: buf), promise: nil)
+    }
+
+    static let useGSO = System.supportsUDPSegmentationOffload && getenv("SFU_NO_GSO") == nil
+    static let gsoMaxSegments = 32
+    static let gsoMaxBytes = 60_000
+    private var gsoPending: [MediaConnection] = []
+
+    /// Writes a connection's pending GSO batch (one datagram, or one GSO write of several).
+    private func flushGSO(_ conn: MediaConnection) {
+        guard conn.gsoCount > 0, let ch = channel, let to = conn.remoteSocket else {
+            conn.gsoCount = 0
+            return
+        }
+        let metadata: AddressedEnvelope<ByteBuffer>.Metadata? = conn.gsoCount > 1
+            ? .init(ecnState: .transportNotCapable, packetInfo: nil, segmentSize: conn.gsoSegment) : nil
+        if conn.gsoCount > 1 {
+            counters.gsoWrites &+= 1
+            counters.gsoSegments &+= UInt64(conn.gsoCount)
+        }
+        ch.write(AddressedEnvelope(remoteAddress: to, data: conn.gsoBuffer, metadata: metadata), promise: nil)
+        conn.gsoCount = 0
     }
 
     fileprivate func readComplete() { flushIfNeeded() }
 
     func flushIfNeeded() {
+        for c in gsoPending { flushGSO(c) }
+        gsoPending.removeAll(keepingCapacity: true)
         guard needsFlush else { return }
         needsFlush = false
         channel?.flush()
@@ -364,6 +420,7 @@ final class MediaEngine: @unchecked Sendable {
         while let o = c.transport.pollOutput() {
             switch o {
             case .transmit(let bytes, let to, _):
+                flushGSO(c)
                 guard let ch = channel, let addr = to.socketAddress else { continue }
                 var buf = ch.allocator.buffer(capacity: bytes.count)
                 buf.writeBytes(bytes)
@@ -445,6 +502,8 @@ struct MediaCounters: Sendable {
     var unroutable: UInt64 = 0
     var egressFailures: UInt64 = 0
     var keyframeRequests: UInt64 = 0
+    var gsoWrites: UInt64 = 0
+    var gsoSegments: UInt64 = 0
     /// Forwarding drops of publications that are gone.
     var retiredForwardingDrops = ForwardingDrops()
     var drops: [PeerDropReason: UInt64] = [:]

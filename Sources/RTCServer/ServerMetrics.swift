@@ -19,6 +19,8 @@ final class ServerMetrics: @unchecked Sendable {
     private let rtpIn = CoreMetrics.Counter(label: "sfu_rtp_packets_received_total")
     private let keyframeRequests = CoreMetrics.Counter(label: "sfu_keyframe_requests_sent_total")
     private let unknownSource = CoreMetrics.Counter(label: "sfu_udp_unknown_source_total")
+    private let gsoWrites = CoreMetrics.Counter(label: "sfu_udp_gso_writes_total")
+    private let gsoSegments = CoreMetrics.Counter(label: "sfu_udp_gso_segments_total")
     private var dropCounters: [String: CoreMetrics.Counter] = [:]
     private var last: [String: Int64] = [:]
 
@@ -62,6 +64,8 @@ final class ServerMetrics: @unchecked Sendable {
         add("rtp", c.rtpIn, rtpIn)
         add("kf", c.keyframeRequests, keyframeRequests)
         add("unknown", c.unknownSource, unknownSource)
+        add("gsow", c.gsoWrites, gsoWrites)
+        add("gsos", c.gsoSegments, gsoSegments)
         for r in PeerDropReason.allCases { drop("\(r)", c.drops[r] ?? 0) }
         drop("unroutable", c.unroutable)
         drop("egressFailure", c.egressFailures)

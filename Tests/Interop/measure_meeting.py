@@ -63,7 +63,7 @@ def main():
         c1, t1 = cpu_seconds(PID), time.time()
         with urllib.request.urlopen(BASE + "/metrics") as r:
             metrics = r.read().decode()
-        sent = [l for l in metrics.splitlines() if l.startswith("sfu_udp_packets_sent_total")]
+        sent = [l for l in metrics.splitlines() if l.startswith(("sfu_udp_packets_sent_total", "sfu_udp_gso"))]
         print(json.dumps({
             "joinToFirstRemoteFrameMs": first,
             "serverRSSKiBIdle": rss_idle,
