@@ -128,13 +128,6 @@ final class EchoSession {
         guard let media = streams[i].inSSRC, conn.transport.isSecure else { return }
         if let last = streams[i].lastKeyframeRequest, now - last < Self.keyframeRequestInterval { return }
         streams[i].lastKeyframeRequest = now
-        let pli = PictureLossIndication(senderSSRC: SSRC(rtcpSSRC), mediaSSRC: SSRC(media))
-        var packet = [UInt8](repeating: 0, count: PictureLossIndication.size + SRTPSession.rtcpTrailerRoom)
-        packet.withUnsafeMutableBytes { raw in
-            var w = ByteWriter(raw, format: .rtcp)
-            guard (try? pli.write(to: &w)) != nil,
-                  let n = try? conn.transport.protectRTCP(raw, length: w.position) else { return }
-            engine.transmit(UnsafeRawBufferPointer(rebasing: raw[0..<n]), on: conn)
-        }
+        engine.sendPLI(on: conn, sender: rtcpSSRC, media: media)
     }
 }
