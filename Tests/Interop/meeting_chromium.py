@@ -49,7 +49,13 @@ def wait_for(what, fn, timeout, every=0.25):
     deadline = time.time() + timeout
     last = None
     while time.time() < deadline:
-        last = fn()
+        try:
+            last = fn()
+        except RuntimeError as e:
+            # A page that is navigating answers "Inspected target navigated or closed": poll again.
+            if "navigated or closed" not in str(e) and "context" not in str(e):
+                raise
+            last = None
         if last:
             return last
         time.sleep(every)
