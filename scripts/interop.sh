@@ -27,9 +27,18 @@ start_server() {
     for _ in $(seq 100); do curl -sf $BASE/health >/dev/null && return 0; sleep 0.1; done
     echo "server did not start"; cat artifacts/interop-server.log; exit 1
 }
+# Browser-driven tests get one retry (headless Chromium on 2 cores shared with the server
+# occasionally misses a page event); a retry is reported, and a second failure fails the run.
 run() {
     local name=$1; shift
-    if PYTHONPATH=Tests/Interop timeout 240 "$@"; then echo "interop $name: ok"; pass=$((pass + 1)); else echo "interop $name: FAILED"; fail=$((fail + 1)); fi
+    if PYTHONPATH=Tests/Interop timeout 240 "$@"; then
+        echo "interop $name: ok"; pass=$((pass + 1))
+    elif [[ "$name" == chromium* ]] && echo "interop $name: failed once, retrying" \
+        && PYTHONPATH=Tests/Interop timeout 240 "$@"; then
+        echo "interop $name: ok (after one retry)"; pass=$((pass + 1))
+    else
+        echo "interop $name: FAILED"; fail=$((fail + 1))
+    fi
 }
 stop_server() { kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null; SRV=; }
 if [ "$which" = all ] || [ "$which" = signaling ]; then
