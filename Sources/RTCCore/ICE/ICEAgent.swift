@@ -461,18 +461,7 @@ public struct ICEAgent: Sendable {
 
     private mutating func receive(_ bytes: UnsafeRawBufferPointer, from: TransportAddress,
                                   local: TransportAddress, now: Instant) {
-        let m: STUNMessage
-        do {
-            m = try STUNMessage(parsing: bytes)
-            if m.hasFingerprint { try m.verifyFingerprint() }
-        } catch {
-            stats.malformedDropped += 1
-            return
-        }
-        guard m.method == .binding else {
-            stats.unexpectedDropped += 1
-            return
-        }
+        guard let m = ICEBindingFilter.binding(bytes, stats: &stats) else { return }
         switch m.messageClass {
         case .request: handleRequest(m, from: from, local: local, now: now)
         case .indication: stats.indicationsReceived += 1
