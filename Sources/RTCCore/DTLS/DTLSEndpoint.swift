@@ -51,8 +51,7 @@ public final class DTLSEndpoint {
     private var unverifiedKeys: DTLSSRTPKeys?
     /// Application data received before the peer was authenticated.
     private var heldApplicationData: [[UInt8]] = []
-    private var outputs: [DTLSOutput] = []
-    private var outputHead = 0
+    private var outputs = OutputQueue<DTLSOutput>()
 
     /// Creates an endpoint. Nothing is sent until ``start(now:)`` (a client's ClientHello) or
     /// the first datagram (a server).
@@ -186,14 +185,7 @@ public final class DTLSEndpoint {
 
     /// The next output, in order: datagrams to send and events. O(1); nil when none.
     public func pollOutput() -> DTLSOutput? {
-        guard outputHead < outputs.count else { return nil }
-        let output = outputs[outputHead]
-        outputHead &+= 1
-        if outputHead == outputs.count {
-            outputs.removeAll(keepingCapacity: true)
-            outputHead = 0
-        }
-        return output
+        outputs.pop()
     }
 
     /// When ``handleTimeout(now:)`` must be called next, and why; nil when no timer runs.
@@ -434,6 +426,6 @@ public final class DTLSEndpoint {
     }
 
     private func emit(_ output: DTLSOutput) {
-        outputs.append(output)
+        outputs.push(output)
     }
 }

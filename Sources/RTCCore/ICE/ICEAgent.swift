@@ -107,7 +107,7 @@ public struct ICEAgent: Sendable {
     private var consentCheckOutstandingSince: Instant?
     private var remoteCandidatesComplete = false
     private var rng: SeededRandom
-    private var queue = ICEOutputQueue()
+    private var queue = OutputQueue<ICEOutput>()
 
     public init(configuration: Configuration, now: Instant) {
         self.configuration = configuration

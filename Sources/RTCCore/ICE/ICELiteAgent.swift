@@ -48,7 +48,7 @@ public struct ICELiteAgent: Sendable {
     private var startedAt: Instant
     /// Last valid check on the selected pair.
     private var lastConsent: Instant
-    private var queue = ICEOutputQueue()
+    private var queue = OutputQueue<ICEOutput>()
 
     public init(configuration: Configuration, now: Instant) {
         self.configuration = configuration

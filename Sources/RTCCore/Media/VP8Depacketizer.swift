@@ -62,8 +62,7 @@ public struct VP8Depacketizer: Sendable {
     private var buffer: [UInt64: BufferedPacket] = [:]
     /// Every extended sequence number up to this one has been delivered or given up.
     private var consumedThrough: UInt64?
-    private var outputs: [VP8DepacketizerOutput] = []
-    private var outputHead = 0
+    private var outputs = OutputQueue<VP8DepacketizerOutput>()
     private var keyframeRequestReported = false
     private var lastTL0PicIdx: UInt8?
     /// The highest temporal layer whose frames since the last delivered TL0 frame all arrived.
@@ -125,14 +124,7 @@ public struct VP8Depacketizer: Sendable {
 
     /// The next output, or nil when there is nothing pending (O(1)).
     public mutating func pollOutput() -> VP8DepacketizerOutput? {
-        guard outputHead < outputs.count else { return nil }
-        let o = outputs[outputHead]
-        outputHead += 1
-        if outputHead == outputs.count {
-            outputs.removeAll(keepingCapacity: true)
-            outputHead = 0
-        }
-        return o
+        outputs.pop()
     }
 
     /// The next delivered frame, skipping drop and keyframe-request reports.
@@ -341,7 +333,7 @@ public struct VP8Depacketizer: Sendable {
     private mutating func deliver(_ f: VP8DepacketizedFrame) {
         stats.framesDelivered &+= 1
         if f.isKeyframe { stats.keyframesDelivered &+= 1 }
-        outputs.append(.frame(f))
+        outputs.push(.frame(f))
     }
 
     private mutating func drop(_ f: VP8DepacketizedFrame, _ reason: VP8FrameDropReason) {
@@ -355,11 +347,11 @@ public struct VP8Depacketizer: Sendable {
         case .referenceMissing: stats.droppedReferenceMissing &+= 1
         case .bufferOverflow: stats.droppedBufferOverflow &+= 1
         }
-        outputs.append(o)
+        outputs.push(o)
         if reason == .waitingForKeyframe && !keyframeRequestReported {
             keyframeRequestReported = true
             stats.keyframeRequests &+= 1
-            outputs.append(.keyframeNeeded)
+            outputs.push(.keyframeNeeded)
         }
     }
 }

@@ -46,8 +46,7 @@ public final class PeerTransport {
     /// False once the transport failed or closed: media must stop (RFC 7675 §5.1). A flag
     /// rather than a look at `state`, for the per-packet path.
     private var mayTransmit = true
-    private var outputs: [PeerOutput] = []
-    private var outputHead = 0
+    private var outputs = OutputQueue<PeerOutput>()
     /// Where DTLS datagrams go before ICE selects a pair (the source of the last DTLS datagram).
     private var dtlsRemote: ICESelectedPair?
 
@@ -196,14 +195,7 @@ public final class PeerTransport {
 
     /// The next output in order, or nil. O(1).
     public func pollOutput() -> PeerOutput? {
-        guard outputHead < outputs.count else { return nil }
-        let o = outputs[outputHead]
-        outputHead &+= 1
-        if outputHead == outputs.count {
-            outputs.removeAll(keepingCapacity: true)
-            outputHead = 0
-        }
-        return o
+        outputs.pop()
     }
 
     /// The earliest deadline of ICE and DTLS, with its reason.
@@ -252,7 +244,7 @@ public final class PeerTransport {
         }
         guard let len = n else { return false }
         buf.removeSubrange(len...)
-        outputs.append(.transmit(buf, to: pair.remote, from: pair.local))
+        outputs.push(.transmit(buf, to: pair.remote, from: pair.local))
         return true
     }
 
@@ -368,7 +360,7 @@ public final class PeerTransport {
             guard let out = lite?.pollOutput() ?? full?.pollOutput() else { break }
             switch out {
             case .transmit(let t):
-                outputs.append(.transmit(t.bytes, to: t.to, from: t.from))
+                outputs.push(.transmit(t.bytes, to: t.to, from: t.from))
             case .event(let e):
                 handleICEEvent(e, now: now)
             }
@@ -378,7 +370,7 @@ public final class PeerTransport {
     private func handleICEEvent(_ e: ICEEvent, now: Instant) {
         switch e {
         case .stateChanged(let s):
-            outputs.append(.event(.iceStateChanged(s)))
+            outputs.push(.event(.iceStateChanged(s)))
             switch s {
             case .connected:
                 if stats.iceConnectedAt == nil { stats.iceConnectedAt = now }
@@ -398,7 +390,7 @@ public final class PeerTransport {
             }
         case .selectedPairChanged(let p):
             dtlsRemote = p
-            outputs.append(.event(.selectedPairChanged(p)))
+            outputs.push(.event(.selectedPairChanged(p)))
         case .roleChanged:
             break
         }
@@ -409,7 +401,7 @@ public final class PeerTransport {
             switch o {
             case .transmit(let bytes):
                 if let pair = selectedPair {
-                    outputs.append(.transmit(bytes, to: pair.remote, from: pair.local))
+                    outputs.push(.transmit(bytes, to: pair.remote, from: pair.local))
                 }
             case .event(let e):
                 switch e {
@@ -423,7 +415,7 @@ public final class PeerTransport {
                     }
                     srtpProfile = profile
                     stats.dtlsConnectedAt = now
-                    outputs.append(.event(.dtlsConnected(profile)))
+                    outputs.push(.event(.dtlsConnected(profile)))
                     updateState()
                 case .failed(let err):
                     failSecurity(.dtls(err), now: now)
@@ -435,7 +427,7 @@ public final class PeerTransport {
                     full?.close(now: now)
                     drainICE(now: now)
                 case .applicationData(let d):
-                    outputs.append(.event(.dtlsApplicationData(d)))
+                    outputs.push(.event(.dtlsApplicationData(d)))
                 }
             }
         }
@@ -472,6 +464,6 @@ public final class PeerTransport {
         case .failed, .closed: mayTransmit = false
         default: mayTransmit = true
         }
-        outputs.append(.event(.stateChanged(s)))
+        outputs.push(.event(.stateChanged(s)))
     }
 }

@@ -36,8 +36,7 @@ public struct NackGenerator: Sendable {
     private var losses: [NackLossEntry] = []
     /// First packets of recent keyframes, ascending (at most ``keyframeMemory``).
     private var keyframes: [UInt64] = []
-    private var outputs: [NackGeneratorOutput] = []
-    private var outputHead = 0
+    private var outputs = OutputQueue<NackGeneratorOutput>()
     /// A lower bound of the earliest `due` in `losses` (nil when empty).
     private var earliestDue: Instant?
 
@@ -121,14 +120,7 @@ public struct NackGenerator: Sendable {
 
     /// The next message to send, if any. O(1).
     public mutating func pollOutput() -> NackGeneratorOutput? {
-        guard outputHead < outputs.count else { return nil }
-        let o = outputs[outputHead]
-        outputHead &+= 1
-        if outputHead == outputs.count {
-            outputs.removeAll(keepingCapacity: true)
-            outputHead = 0
-        }
-        return o
+        outputs.pop()
     }
 
     /// When the next NACK is due. O(1).
@@ -162,7 +154,7 @@ public struct NackGenerator: Sendable {
 
     private mutating func suggestKeyframe() {
         statistics.keyframeRequests &+= 1
-        outputs.append(.keyframeRequest)
+        outputs.push(.keyframeRequest)
     }
 
     /// Forgets losses (and keyframes) more than `maxPacketAge` behind `newest`.
@@ -236,7 +228,7 @@ public struct NackGenerator: Sendable {
         var start = 0
         while start < all.pairs.count {
             let end = min(start &+ per, all.pairs.count)
-            outputs.append(.nack(TransportLayerNack(
+            outputs.push(.nack(TransportLayerNack(
                 senderSSRC: senderSSRC, mediaSSRC: mediaSSRC, pairs: Array(all.pairs[start..<end]))))
             statistics.messagesSent &+= 1
             start = end
