@@ -1,6 +1,6 @@
 /// The wire format a ``ParseError`` or ``WriteError`` comes from.
 public enum WireFormat: String, Sendable, Hashable {
-    case demux, stun, rtp, rtpExtension, rtcp, sdp, vp8, vp9, h264, av1, opus, dtls, srtp
+    case demux, stun, rtp, rtpExtension, rtcp, sdp, vp8, vp9, h264, av1, opus, dtls, srtp, pcap
 }
 
 /// A typed, allocation-free error for malformed input.
