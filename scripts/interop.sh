@@ -22,7 +22,8 @@ trap cleanup EXIT
 SECRET=interop-secret-interop-secret-interop-secret
 start_server() {
     .build/debug/sfu-server --http 127.0.0.1:18080 --media 127.0.0.1:40000 --host-password pw \
-        --jwt-secret "$SECRET" --capacity "${CAPACITY:-20}" > "artifacts/interop-server-${CAPACITY:-20}.log" 2>&1 &
+        --jwt-secret "$SECRET" --capacity "${CAPACITY:-20}" ${CAPTURE:+--capture "$CAPTURE"} \
+        > "artifacts/interop-server-${CAPACITY:-20}.log" 2>&1 &
     SRV=$!
     for _ in $(seq 100); do curl -sf $BASE/health >/dev/null && return 0; sleep 0.1; done
     echo "server did not start"; cat artifacts/interop-server.log; exit 1
@@ -52,6 +53,14 @@ if [ "$which" = all ] || [ "$which" = aiortc ]; then
     run "aiortc echo (server is DTLS server)" $PY Tests/Interop/echo_aiortc.py $BASE server
     run "aiortc echo (server is DTLS client)" $PY Tests/Interop/echo_aiortc.py $BASE client
     run "aiortc publisher -> SFU -> aiortc subscriber" $PY Tests/Interop/sfu_aiortc.py $BASE pw
+    # The same call with --capture: decrypted RTP per participant, readable by tshark.
+    stop_server
+    rm -rf artifacts/capture
+    CAPTURE=artifacts/capture start_server
+    run "aiortc call with --capture" $PY Tests/Interop/sfu_aiortc.py $BASE pw
+    stop_server
+    run "capture: decrypted RTP readable by tshark" bash scripts/capture_check.sh artifacts/capture
+    start_server
 fi
 if [ "$which" = all ] || [ "$which" = chromium ]; then
     run "chromium echo (server is DTLS server)" $PY Tests/Interop/echo_chromium.py $BASE server artifacts/echo-chromium.png

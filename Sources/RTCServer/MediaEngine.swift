@@ -32,6 +32,8 @@ final class MediaConnection {
     var remoteSocketFor: TransportAddress?
     var timer: Scheduled<Void>?
     var timerAt: Instant?
+    /// Decrypted packets in and out, when the server runs with `--capture`.
+    var capture: PacketCapture?
     let createdAt: Instant
 
     init(id: String, localUfrag: String, transport: PeerTransport, handler: MediaHandler, now: Instant) {
@@ -55,6 +57,8 @@ final class MediaEngine: @unchecked Sendable {
     private(set) var channel: Channel?
     private(set) var boundAddress: TransportAddress?
     let announcedIP: String?
+    /// `--capture DIR`, or nil.
+    var captureDirectory: String?
 
     private var byUfrag: [String: MediaConnection] = [:]
     private var byAddress: [TransportAddress: MediaConnection] = [:]
@@ -122,8 +126,11 @@ final class MediaEngine: @unchecked Sendable {
     func sendPLI(on conn: MediaConnection, sender: UInt32, media: UInt32) {
         let pli = PictureLossIndication(senderSSRC: SSRC(sender), mediaSSRC: SSRC(media))
         var w = ByteWriter(tx, format: .rtcp)
-        guard (try? pli.write(to: &w)) != nil,
-              let n = try? conn.transport.protectRTCP(tx, length: w.position) else { return }
+        guard (try? pli.write(to: &w)) != nil else { return }
+        if let cap = conn.capture, let local = boundAddress, let remote = conn.transport.remoteAddress {
+            cap.record(UnsafeRawBufferPointer(rebasing: tx[0..<w.position]), from: local, to: remote)
+        }
+        guard let n = try? conn.transport.protectRTCP(tx, length: w.position) else { return }
         counters.keyframeRequests &+= 1
         transmit(UnsafeRawBufferPointer(rebasing: tx[0..<n]), on: conn)
     }
@@ -261,12 +268,14 @@ final class MediaEngine: @unchecked Sendable {
         switch result {
         case .rtp(let header, let values, let length):
             counters.rtpIn &+= 1
+            if let cap = conn.capture { cap.record(UnsafeRawBufferPointer(rebasing: rx[0..<length]), from: from, to: local) }
             switch conn.handler {
             case .echo(let e): e.onRTP(header, values, buffer: rx, length: length, conn: conn, engine: self, now: now)
             case .publisher(let m): forward(header, values, length: length, from: m, now: now)
             case .subscriber: counters.count(.unknownProtocol)
             }
         case .rtcp(let length):
+            if let cap = conn.capture { cap.record(UnsafeRawBufferPointer(rebasing: rx[0..<length]), from: from, to: local) }
             switch conn.handler {
             case .echo(let e): e.onRTCP(buffer: rx, length: length, conn: conn, engine: self, now: now)
             case .subscriber(let m): subscriberRTCP(length: length, from: m, now: now)
@@ -303,8 +312,14 @@ final class MediaEngine: @unchecked Sendable {
         let scratch = UnsafeMutableRawBufferPointer(rebasing: tx[0..<(Self.rxCapacity - SRTPSession.rtcpTrailerRoom)])
         track.publication.forward(packet: packet, header: header, values: values, layer: r.layer, now: now,
                                   scratch: scratch) { sub, n in
-            guard sub.slot >= 0, sub.slot < slots.count, let conn = slots[sub.slot],
-                  let len = try? conn.transport.protectRTP(tx, length: n) else {
+            guard sub.slot >= 0, sub.slot < slots.count, let conn = slots[sub.slot] else {
+                counters.egressFailures &+= 1
+                return
+            }
+            if let cap = conn.capture, let local = boundAddress, let remote = conn.transport.remoteAddress {
+                cap.record(UnsafeRawBufferPointer(rebasing: tx[0..<n]), from: local, to: remote)
+            }
+            guard let len = try? conn.transport.protectRTP(tx, length: n) else {
                 counters.egressFailures &+= 1
                 return
             }

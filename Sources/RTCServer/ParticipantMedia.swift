@@ -90,6 +90,10 @@ final class ParticipantMedia {
     // Active speaker
     var loudnessSum: Double = 0
     var loudnessCount: Int = 0
+    /// This participant's capture file (shared by its publisher and subscriber connections).
+    lazy var capture: PacketCapture? = participant.room.registryCaptureDirectory.flatMap {
+        PacketCapture(directory: $0, name: "\(participant.room.id)-\(participant.id)")
+    }
     var bytesInWindow: UInt64 = 0
 
     init(participant: Participant) {

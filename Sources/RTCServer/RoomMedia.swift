@@ -109,9 +109,11 @@ extension RoomRegistry {
             media.loss = Array(repeating: StreamLoss(), count: media.tracks.count * 4)
             let conn = MediaConnection(id: "pub-\(p.id)-\(credentials.ufrag)", localUfrag: credentials.ufrag,
                                        transport: transport, handler: .publisher(media), now: now)
+            conn.capture = media.capture
             media.publisher = conn
             engine.add(conn)
         }
+        media.capture?.writeSidecar(negotiated, localPort: engine.boundAddress?.port ?? 0)
         p.send("publish-answer", ["sdp": answer.serialized()])
         for t in newTracks {
             room.broadcast("track-published", ["track": t.summary], except: p.id)
@@ -201,6 +203,7 @@ extension RoomRegistry {
             }
             let conn = MediaConnection(id: "sub-\(p.id)", localUfrag: credentials.ufrag, transport: transport,
                                        handler: .subscriber(media), now: MediaEngine.now())
+            conn.capture = media.capture
             media.subscriber = conn
             media.subscriberCredentials = credentials
             media.subscriberSlot = engine.addSubscriberSlot(conn)
@@ -310,6 +313,7 @@ extension RoomRegistry {
         engine.remove(old)
         let conn = MediaConnection(id: old.id, localUfrag: credentials.ufrag, transport: transport,
                                    handler: .subscriber(media), now: MediaEngine.now())
+        conn.capture = media.capture
         media.subscriber = conn
         if let slot = media.subscriberSlot { engine.replaceSubscriberSlot(slot, with: conn) }
         engine.add(conn)
@@ -373,6 +377,7 @@ extension RoomRegistry {
         media.publisher = nil
         media.subscriber = nil
         media.subscriberSlot = nil
+        media.capture?.close()
     }
 
     func removeSection(for t: PublishedTrack, to other: Participant) { removeSection(for: t, from: other) }

@@ -61,6 +61,8 @@ final class Room {
     /// Participant ids that were kicked: their tokens no longer admit them.
     var banned: Set<String> = []
     let createdAt: Date
+    /// `--capture DIR` of the server, copied here so participants find it.
+    var registryCaptureDirectory: String?
 
     init(id: String, name: String, capacity: Int, now: Date) {
         self.id = id
@@ -182,6 +184,7 @@ final class RoomRegistry: @unchecked Sendable {
         while rooms[id] != nil { id = randomID(8) }
         let room = Room(id: id, name: name?.isEmpty == false ? String(name!.prefix(100)) : "Meeting",
                         capacity: capacity, now: Date())
+        room.registryCaptureDirectory = engine.captureDirectory
         rooms[id] = room
         logger.info("room created", metadata: ["room": "\(id)"])
         return room

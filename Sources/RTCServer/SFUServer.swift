@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
@@ -39,6 +40,9 @@ struct SFUServerCommand: AsyncParsableCommand {
     @Option(help: "Participants per room (env SFU_CAPACITY)")
     var capacity: Int = Int(env("SFU_CAPACITY") ?? "") ?? 20
 
+    @Option(help: "Write decrypted RTP/RTCP per participant as pcap into this folder (env SFU_CAPTURE)")
+    var capture: String = env("SFU_CAPTURE") ?? ""
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env SFU_LOG_LEVEL)")
     var logLevel: String = env("SFU_LOG_LEVEL") ?? "info"
 
@@ -66,6 +70,10 @@ struct SFUServerCommand: AsyncParsableCommand {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let engine = MediaEngine(loop: loop, certificate: certificate,
                                  announcedIP: announce.isEmpty ? nil : announce, logger: logger)
+        if !capture.isEmpty {
+            try FileManager.default.createDirectory(atPath: capture, withIntermediateDirectories: true)
+            engine.captureDirectory = capture
+        }
         try await engine.start(host: mediaHost, port: mediaPort)
         let rooms = RoomRegistry(engine: engine, capacity: capacity, logger: logger)
         let publicHost = announce.isEmpty ? httpHost : announce
