@@ -122,6 +122,16 @@ final class MediaEngine: @unchecked Sendable {
             candidates: ICEHostAddress.hostCandidates(hosts), iceLite: true)
     }
 
+    /// Sends a REMB (draft-alvestrand-rmcat-remb) telling the publisher how much it may send.
+    func sendREMB(on conn: MediaConnection, sender: UInt32, bitrate: UInt64, ssrcs: [UInt32]) {
+        guard !ssrcs.isEmpty, conn.transport.isSecure else { return }
+        let remb = ReceiverEstimatedMaximumBitrate(senderSSRC: SSRC(sender), bitrate: bitrate, ssrcs: ssrcs.map { SSRC($0) })
+        var w = ByteWriter(tx, format: .rtcp)
+        guard (try? remb.write(to: &w)) != nil,
+              let n = try? conn.transport.protectRTCP(tx, length: w.position) else { return }
+        transmit(UnsafeRawBufferPointer(rebasing: tx[0..<n]), on: conn)
+    }
+
     /// Sends a PLI (RFC 4585 §6.3.1) for `media` on `conn`.
     func sendPLI(on conn: MediaConnection, sender: UInt32, media: UInt32) {
         let pli = PictureLossIndication(senderSSRC: SSRC(sender), mediaSSRC: SSRC(media))

@@ -32,6 +32,9 @@ extension RoomRegistry {
         options.audioDirection = .recvonly
         options.videoDirection = .recvonly
         options.preferredSetup = .passive
+        // No transport-wide-cc until the server sends TWCC feedback: the publisher's bandwidth
+        // estimate then follows the server's REMB.
+        options.headerExtensions = SDPHeaderExtensionIDs.routerURIs.filter { $0 != SDPExtensionURI.transportWideCC }
         let local = engine.localTransport(credentials: credentials, hosts: hosts)
         let answer: SessionDescription
         let negotiated: NegotiatedSession

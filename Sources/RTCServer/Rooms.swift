@@ -114,6 +114,8 @@ final class RoomRegistry: @unchecked Sendable {
     private(set) var rooms: [String: Room] = [:]
     private var publicationCounter: UInt32 = 0
     var currentSpeaker: [String: String] = [:]
+    /// REMB sent to every publisher: enough for q/h/f simulcast at 720p.
+    let publisherBitrateAllowance: UInt64 = 2_500_000
 
     init(engine: MediaEngine, capacity: Int, logger: Logger) {
         self.engine = engine
@@ -149,6 +151,15 @@ final class RoomRegistry: @unchecked Sendable {
                 room.broadcast("active-speaker", ["participantId": b.id])
             }
             guard ticks % 2 == 0 else { continue }
+            // Until the server runs its own congestion control, publishers learn through REMB
+            // that the server takes all their simulcast layers (without feedback a browser stays
+            // at its start bitrate and never sends the top layer).
+            for p in room.participants.values {
+                let m = p.media
+                guard let conn = m.publisher, m.tracks.contains(where: { $0.kind == .video }) else { continue }
+                let ssrcs = m.streams.learnedStreams.filter { !$0.resolved.isRepair }.map(\.ssrc)
+                engine.sendREMB(on: conn, sender: m.rtcpSSRC, bitrate: publisherBitrateAllowance, ssrcs: ssrcs)
+            }
             for p in room.participants.values {
                 let m = p.media
                 guard m.publisher?.transport.isSecure == true else { continue }
