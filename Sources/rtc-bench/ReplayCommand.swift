@@ -69,6 +69,7 @@ struct ReplayCommand: ParsableCommand {
         var stageFields: [String] = []
         var lines: [String] = []
         var full: StageResult?
+        var results: [ReplayStage: StageResult] = [:]
         for stage in selected {
             let setup0 = monotonicNanos()
             let world = try ReplayWorld(sidecar: sidecar, subscriberCount: subscribers, profile: srtpProfile,
@@ -128,6 +129,7 @@ struct ReplayCommand: ParsableCommand {
                 r.layers = world.subscriptions.map { subs in subs.first?.currentLayer ?? -1 }
                 full = r
             }
+            results[stage] = r
             stageFields.append(r.json)
             lines.append(r.text)
         }
@@ -136,6 +138,12 @@ struct ReplayCommand: ParsableCommand {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakRSSKB = Int(usage.ru_maxrss)
         let allocsPerPacket = full.map { $0.allocsPerEgress } ?? 0
+        // What routing and rewriting add on top of SRTP (NSS allocates inside libsrtp2): the
+        // route stage's allocations per ingress packet minus the receive stage's, per egress.
+        var routeAllocs: Double?
+        if let rt = results[.route], let rc = results[.receive], rt.egress > 0 {
+            routeAllocs = (rt.allocsPerIngress - rc.allocsPerIngress) * Double(rt.ingress) / Double(rt.egress)
+        }
         if let limit = maxAllocsPerPacket, let f = full, f.allocsPerEgress > limit {
             failures.append("full: \(String(format3: f.allocsPerEgress)) allocations per forwarded packet > \(limit)")
         }
@@ -144,6 +152,9 @@ struct ReplayCommand: ParsableCommand {
                 + "\(subscribers) subscribers, \(srtpProfile)")
             for l in lines { print(l) }
             print("peak RSS \(peakRSSKB) KB")
+            if let ra = routeAllocs {
+                print("allocations per forwarded packet added by route+rewrite (excluding SRTP): \(String(format3: ra))")
+            }
             for f in failures { print("FAIL: \(f)") }
         }
         var top = "\"fixture\":\"\(fixture)\",\"subscribers\":\(subscribers),\"profile\":\"\(profile)\","
@@ -153,6 +164,7 @@ struct ReplayCommand: ParsableCommand {
             top += "\"egressPacketsPerSecond\":\(f.egressPerSecond),\"nsPerEgressPacket\":\(f.nsPerEgress),"
                 + "\"ingressPacketsPerSecond\":\(f.ingressPerSecond),\"nsPerIngressPacket\":\(f.nsPerIngress),"
         }
+        if let ra = routeAllocs { top += "\"routeAllocationsPerForwardedPacket\":\(ra)," }
         top += "\"stages\":{" + stageFields.joined(separator: ",") + "},"
         top += "\"ok\":\(failures.isEmpty),\"failures\":[" + failures.map { "\"\(jsonEscape($0))\"" }.joined(separator: ",") + "]"
         print("{" + top + "}")
