@@ -1,0 +1,225 @@
+import CMallocCounter
+import RTCCore
+
+/// How much of the server path one replay run exercises (each measured separately).
+enum ReplayStage: String, CaseIterable {
+    /// PeerTransport.receive: demux, SRTP unprotect in place, RTP view (no routing).
+    case receive
+    /// receive + IncomingStreamTable.resolve + Publication.forward (layer gate, rewrite into
+    /// scratch), without SRTP protect.
+    case route
+    /// The whole hot path: route + subscriber PeerTransport.protectRTP in place + sink.
+    case full
+}
+
+/// Runs a fixture through one ``ReplayWorld`` pass after pass, as sfu-server's
+/// `MediaEngine.forward` does per datagram:
+///
+/// ```
+/// prepared SRTP datagram ─copy─▶ rx ─receive()─▶ .rtp(header, values)
+///   ─resolve()─▶ (publication, layer) ─forward()─▶ per subscription: rewrite into tx
+///   ─protectRTP(tx)─▶ sink (count; every 1000th kept as a sample to verify)
+/// ```
+/// Each pass is prepared first (untimed: the fixture's packets get continuing sequence
+/// numbers and timestamps and are protected with the publisher client's SRTP session), then
+/// replayed timed. Pass 0 is warm-up; time and allocations count from pass 1.
+final class ReplayRunner {
+    let world: ReplayWorld
+    let fixture: ReplayFixture
+    let stage: ReplayStage
+
+    // Prepared pass: protected datagrams back to back.
+    private let prepared: UnsafeMutableRawBufferPointer
+    private var offsets: [Int]
+    private var lengths: [Int]
+    private var nows: [Instant]
+    private let rx: UnsafeMutableRawBufferPointer
+    private let tx: UnsafeMutableRawBufferPointer
+    static let bufferCapacity = 65_536 + SRTPSession.rtcpTrailerRoom
+
+    // Sink.
+    var ingressRTP: UInt64 = 0
+    var ingressDropped: UInt64 = 0
+    var unroutable: UInt64 = 0
+    var egressPackets: UInt64 = 0
+    var egressBytes: UInt64 = 0
+    var egressFailures: UInt64 = 0
+
+    // Samples of egress packets (every `sampleEvery`-th), checked after the run.
+    static let sampleSlots = 512
+    static let sampleSize = 1600
+    let sampleEvery: UInt64
+    private let samples: UnsafeMutableRawBufferPointer
+    private var sampleLengths: [Int]
+    private var sampleSlot: [Int]
+    private var sampleSSRC: [UInt32]
+    private(set) var sampleCount = 0
+
+    init(world: ReplayWorld, fixture: ReplayFixture, stage: ReplayStage, sampleEvery: UInt64 = 1000) {
+        self.world = world
+        self.fixture = fixture
+        self.stage = stage
+        self.sampleEvery = max(1, sampleEvery)
+        var total = 0
+        var offs: [Int] = []
+        for p in fixture.packets {
+            offs.append(total)
+            total += (p.bytes.count + SRTPSession.rtcpTrailerRoom + 15) & ~15
+        }
+        prepared = .allocate(byteCount: max(16, total), alignment: 16)
+        offsets = offs
+        lengths = [Int](repeating: 0, count: fixture.packets.count)
+        nows = [Instant](repeating: .zero, count: fixture.packets.count)
+        rx = .allocate(byteCount: Self.bufferCapacity, alignment: 16)
+        tx = .allocate(byteCount: Self.bufferCapacity, alignment: 16)
+        samples = .allocate(byteCount: Self.sampleSlots * Self.sampleSize, alignment: 16)
+        sampleLengths = [Int](repeating: 0, count: Self.sampleSlots)
+        sampleSlot = [Int](repeating: 0, count: Self.sampleSlots)
+        sampleSSRC = [UInt32](repeating: 0, count: Self.sampleSlots)
+    }
+
+    deinit {
+        prepared.deallocate()
+        rx.deallocate()
+        tx.deallocate()
+        samples.deallocate()
+    }
+
+    /// Virtual time of pass 0's first packet (after the handshakes).
+    var baseNanos: Int64 { world.publisher.now.nanoseconds + 1_000_000_000 }
+
+    /// Fills the prepared buffer with pass `pass`: sequence numbers and timestamps continue
+    /// from the previous pass, then each packet is SRTP-protected by the publisher's client.
+    func prepare(pass: Int) throws {
+        let client = world.publisher.client
+        let p64 = UInt64(pass)
+        for (i, pkt) in fixture.packets.enumerated() {
+            let base = prepared.baseAddress! + offsets[i]
+            let room = UnsafeMutableRawBufferPointer(start: base, count: pkt.bytes.count + SRTPSession.rtcpTrailerRoom)
+            pkt.bytes.withUnsafeBytes { room.copyMemory(from: $0) }
+            let ssrc = UInt32(room[8]) << 24 | UInt32(room[9]) << 16 | UInt32(room[10]) << 8 | UInt32(room[11])
+            if let span = fixture.spans[ssrc] {
+                let seq = (UInt16(room[2]) << 8 | UInt16(room[3])) &+ UInt16(truncatingIfNeeded: UInt64(span.sequence) &* p64)
+                let ts = (UInt32(room[4]) << 24 | UInt32(room[5]) << 16 | UInt32(room[6]) << 8 | UInt32(room[7]))
+                    &+ UInt32(truncatingIfNeeded: UInt64(span.ticks) &* p64)
+                room[2] = UInt8(seq >> 8); room[3] = UInt8(truncatingIfNeeded: seq)
+                room[4] = UInt8(ts >> 24); room[5] = UInt8(truncatingIfNeeded: ts >> 16)
+                room[6] = UInt8(truncatingIfNeeded: ts >> 8); room[7] = UInt8(truncatingIfNeeded: ts)
+            }
+            lengths[i] = try client.protectRTP(room, length: pkt.bytes.count)
+            nows[i] = Instant(nanoseconds: baseNanos + Int64(pass) * fixture.passNanos + pkt.offsetNanos)
+        }
+    }
+
+    /// Replays the prepared pass through the server path.
+    @inline(never)
+    func replay() {
+        let transport = world.publisherTransport
+        let from = world.publisher.clientAddress
+        let local = world.publisher.serverAddress
+        let scratch = UnsafeMutableRawBufferPointer(rebasing: tx[0..<(Self.bufferCapacity - SRTPSession.rtcpTrailerRoom)])
+        let base = prepared.baseAddress!
+        for i in 0..<lengths.count {
+            let n = lengths[i]
+            let now = nows[i]
+            rx.baseAddress!.copyMemory(from: base + offsets[i], byteCount: n)
+            guard case .rtp(let header, let values, let length) = transport.receive(rx, length: n, from: from, local: local, now: now)
+            else {
+                ingressDropped &+= 1
+                continue
+            }
+            ingressRTP &+= 1
+            if stage == .receive { continue }
+            // As MediaEngine.forward.
+            let pt = Int(header.payloadType.rawValue)
+            guard pt >= world.isRTXPayloadType.count || !world.isRTXPayloadType[pt],
+                  let r = world.streams.resolve(header, values), !r.isRepair,
+                  r.publication < world.publications.count else {
+                unroutable &+= 1
+                continue
+            }
+            let packet = UnsafeRawBufferPointer(rebasing: rx[0..<length])
+            world.publications[r.publication].forward(
+                packet: packet, header: header, values: values, layer: r.layer, now: now, scratch: scratch
+            ) { sub, n in
+                if stage == .route {
+                    egressPackets &+= 1
+                    egressBytes &+= UInt64(n)
+                    return
+                }
+                guard sub.slot >= 0, sub.slot < world.subscriberTransports.count,
+                      let len = try? world.subscriberTransports[sub.slot].protectRTP(tx, length: n) else {
+                    egressFailures &+= 1
+                    return
+                }
+                egressPackets &+= 1
+                egressBytes &+= UInt64(len)
+                if egressPackets % sampleEvery == 0, sampleCount < Self.sampleSlots, len <= Self.sampleSize {
+                    (samples.baseAddress! + sampleCount * Self.sampleSize).copyMemory(from: tx.baseAddress!, byteCount: len)
+                    sampleLengths[sampleCount] = len
+                    sampleSlot[sampleCount] = sub.slot
+                    sampleSSRC[sampleCount] = sub.outSSRC.rawValue
+                    sampleCount += 1
+                }
+            }
+        }
+    }
+
+    /// Unprotects every kept sample with its subscriber client's keys and parses it: returns
+    /// (checked, failures with a reason).
+    func verifySamples() -> (checked: Int, failures: [String]) {
+        var failures: [String] = []
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.sampleSize + 64, alignment: 16)
+        defer { buffer.deallocate() }
+        for i in 0..<sampleCount {
+            let pair = world.subscribers[sampleSlot[i]]
+            buffer.copyMemory(from: UnsafeRawBufferPointer(start: samples.baseAddress! + i * Self.sampleSize,
+                                                           count: sampleLengths[i]))
+            let r = pair.client.handle(datagram: buffer, length: sampleLengths[i], from: pair.serverAddress,
+                                       local: pair.clientAddress, now: pair.now)
+            switch r {
+            case .rtp(let h, _, _):
+                if h.ssrc.rawValue != sampleSSRC[i] {
+                    failures.append("sample \(i): SSRC \(h.ssrc.rawValue), expected \(sampleSSRC[i])")
+                }
+            case .dropped(let reason):
+                failures.append("sample \(i) (subscriber \(sampleSlot[i])): dropped \(reason)")
+            default:
+                failures.append("sample \(i): not RTP")
+            }
+        }
+        return (sampleCount, failures)
+    }
+
+    /// Egress packets this pass should produce: per subscription, the ingress packets of its
+    /// track and current layer (padding excluded). Valid when no subscription switched layer
+    /// during the pass (see ``layerSnapshot``).
+    func expectedEgress() -> UInt64 {
+        var total: UInt64 = 0
+        for (t, subs) in world.subscriptions.enumerated() {
+            var perLayer = [UInt64](repeating: 0, count: max(1, world.publications[t].layerCount))
+            for p in fixture.packets where p.track == t && !p.isPadding && p.layer < perLayer.count {
+                perLayer[p.layer] &+= 1
+            }
+            for s in subs {
+                guard !s.paused, let l = s.currentLayer, l < perLayer.count else { continue }
+                total &+= perLayer[l]
+            }
+        }
+        return total
+    }
+
+    /// Every subscription's current layer (-1: none yet).
+    func layerSnapshot() -> [Int] {
+        world.subscriptions.flatMap { $0.map { $0.currentLayer ?? -1 } }
+    }
+
+    /// Drops other than layer gating, summed over all subscriptions.
+    func unexpectedDrops() -> [String: UInt64] {
+        var t = ForwardingDrops()
+        for p in world.publications { t.add(p.totalDrops) }
+        var out: [String: UInt64] = [:]
+        for r in [ForwardingDropReason.stale, .rewriteFailed, .paused, .padding] where t[r] > 0 { out["\(r)"] = t[r] }
+        return out
+    }
+}
