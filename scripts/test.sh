@@ -3,7 +3,8 @@
 #  1. unit and scenario tests (swift test)
 #  2. corpus + mutation run: every file in ../shared/corpora and ≥1,000,000 seeded mutations per
 #     parser through rtc-bench in a release build (a trap fails the run)
-#  3. interop with aiortc and headless Chromium inside `unshare -n` (scripts/interop.sh)
+#  3. rtc-bench replay of the committed fixture through the forwarding path (scripts/bench.sh)
+#  4. interop with aiortc and headless Chromium inside `unshare -n` (scripts/interop.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -21,7 +22,10 @@ swift build -c release --product rtc-bench
 echo "== parse rates and heap allocations per parse (release; fails if RTP parsing allocates)"
 .build/release/rtc-bench parse --count 1000000
 
+echo "== forwarding-path replay (release; fails on a lost packet or allocations over the threshold)"
+bash scripts/bench.sh
+
 echo "== interop with real peers (aiortc, Chromium) in a private network namespace"
 bash scripts/interop.sh all
 
-echo "tests: $((passed + 3)) passed, 0 failed"
+echo "tests: $((passed + 4)) passed, 0 failed"
