@@ -46,7 +46,9 @@ final class PacketCapture {
     }
 
     /// Writes the publisher session next to the pcap (`NAME.json`).
-    func writeSidecar(_ negotiated: NegotiatedSession, localPort: UInt16) {
+    /// The format is rtc-bench's replay sidecar (`version` 1); `seconds`/`packets` are 0
+    /// (unknown while recording: replay takes them from the pcap) and `source` is left empty.
+    func writeSidecar(_ negotiated: NegotiatedSession, server: TransportAddress?) {
         var tracks: [[String: Any]] = []
         var extmap: [String: String] = [:]
         for m in negotiated.media where m.accepted {
@@ -59,7 +61,9 @@ final class PacketCapture {
             tracks.append(t)
             for e in m.extMaps { extmap[String(e.id)] = e.uri }
         }
-        let obj: [String: Any] = ["tracks": tracks, "extmap": extmap, "serverPort": Int(localPort)]
+        let obj: [String: Any] = ["version": 1, "seconds": 0, "packets": 0, "source": "",
+                                  "destination": server?.description ?? "", "tracks": tracks, "extmap": extmap,
+                                  "serverPort": Int(server?.port ?? 0)]
         guard let data = try? JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys]) else { return }
         let sidecar = String(path.dropLast(5)) + ".json"
         _ = FileManager.default.createFile(atPath: sidecar, contents: data)

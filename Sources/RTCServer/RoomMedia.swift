@@ -116,7 +116,7 @@ extension RoomRegistry {
             media.publisher = conn
             engine.add(conn)
         }
-        media.capture?.writeSidecar(negotiated, localPort: engine.boundAddress?.port ?? 0)
+        media.capture?.writeSidecar(negotiated, server: engine.boundAddress)
         p.send("publish-answer", ["sdp": answer.serialized()])
         for t in newTracks {
             room.broadcast("track-published", ["track": t.summary], except: p.id)

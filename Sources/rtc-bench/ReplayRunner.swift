@@ -41,6 +41,8 @@ final class ReplayRunner {
     var ingressRTP: UInt64 = 0
     var ingressDropped: UInt64 = 0
     var unroutable: UInt64 = 0
+    /// RTX packets and repair streams, which the forwarding path skips by design.
+    var repairSkipped: UInt64 = 0
     var egressPackets: UInt64 = 0
     var egressBytes: UInt64 = 0
     var egressFailures: UInt64 = 0
@@ -132,10 +134,18 @@ final class ReplayRunner {
             if stage == .receive { continue }
             // As MediaEngine.forward.
             let pt = Int(header.payloadType.rawValue)
-            guard pt >= world.isRTXPayloadType.count || !world.isRTXPayloadType[pt],
-                  let r = world.streams.resolve(header, values), !r.isRepair,
-                  r.publication < world.publications.count else {
+            // RTX (retransmissions and Chromium's bandwidth probes) is not forwarded as media,
+            // as in the server; counted apart, not a failure.
+            if pt < world.isRTXPayloadType.count && world.isRTXPayloadType[pt] {
+                repairSkipped &+= 1
+                continue
+            }
+            guard let r = world.streams.resolve(header, values), r.publication < world.publications.count else {
                 unroutable &+= 1
+                continue
+            }
+            if r.isRepair {
+                repairSkipped &+= 1
                 continue
             }
             let packet = UnsafeRawBufferPointer(rebasing: rx[0..<length])

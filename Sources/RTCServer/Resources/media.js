@@ -151,6 +151,14 @@ export class Publisher {
     this.stream = new MediaStream();
     this.video = this.pc.addTransceiver('video', { direction: 'sendonly', streams: [this.stream], sendEncodings: SIMULCAST_ENCODINGS() });
     this.audio = this.pc.addTransceiver('audio', { direction: 'sendonly', streams: [this.stream] });
+    // `?codec=h264` (or vp8, vp9, av1) offers only that video codec (plus RTX), e.g. to capture
+    // an H.264 publisher; by default the server picks from everything the browser offers.
+    const codec = new URLSearchParams(location.search).get('codec');
+    if (codec && this.video.setCodecPreferences && RTCRtpSender.getCapabilities) {
+      const all = RTCRtpSender.getCapabilities('video').codecs;
+      const wanted = all.filter((c) => c.mimeType.toLowerCase() === `video/${codec.toLowerCase()}`);
+      if (wanted.length) this.video.setCodecPreferences([...wanted, ...all.filter((c) => c.mimeType === 'video/rtx')]);
+    }
     this.awaitingAnswer = false;
     this.pc.onicecandidate = (e) => {
       if (e.candidate && e.candidate.candidate) {
