@@ -130,6 +130,21 @@ public final class Publication {
                 continue
             }
             let wanted = target(for: s, now: now)
+            // A subscription that has not started takes the first keyframe of any layer up to
+            // its target (a picture at once), then moves up on the target's keyframe.
+            if s.currentLayer == nil, let w = wanted, layer < w, !isPadding, codec.needsKeyframeToStart {
+                let isKey: Bool
+                if let k = keyframe { isKey = k } else {
+                    isKey = codec.isKeyframeStart(header.payload(in: packet))
+                    keyframe = isKey
+                }
+                if isKey {
+                    s.currentLayer = layer
+                    s.sequence.sync(to: header.sequenceNumber)
+                    s.timestamp.sync()
+                    requestKeyframe(layer: w)
+                }
+            }
             if s.currentLayer != wanted, layer == wanted, !isPadding {
                 let isKey: Bool
                 if let k = keyframe { isKey = k } else {

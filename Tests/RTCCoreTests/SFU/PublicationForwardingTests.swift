@@ -135,6 +135,24 @@ import Testing
         #expect(s.drops[.layerNotSelected] >= 1)
     }
 
+    @Test func startsOnALowerLayerKeyframeThenMovesUp() {
+        let pub = makePublication(layers: 2)
+        let s = subscription(slot: 2)
+        var t = Instant(nanoseconds: 1_000_000_000)
+        // Both layers are active before the subscription exists.
+        _ = forward(pub, vp8Packet(seq: 1, ts: 0, ssrc: 100, keyframe: false), layer: 0, now: t)
+        _ = forward(pub, vp8Packet(seq: 500, ts: 0, ssrc: 200, keyframe: false), layer: 1, now: t)
+        pub.add(s)
+        _ = pub.takeKeyframeRequest()
+        t = t + .milliseconds(33)
+        // The low layer's keyframe comes first: the subscriber gets a picture at once.
+        let low = forward(pub, vp8Packet(seq: 2, ts: 3000, ssrc: 100, keyframe: true), layer: 0, now: t)
+        #expect(low.count == 1 && s.currentLayer == 0)
+        #expect(pub.takeKeyframeRequest() == 1)   // and the top layer is asked for a keyframe
+        let up = forward(pub, vp8Packet(seq: 501, ts: 3000, ssrc: 200, keyframe: true), layer: 1, now: t)
+        #expect(up.count == 1 && s.currentLayer == 1 && up[0].seq == low[0].seq &+ 1)
+    }
+
     @Test func pausedSubscriptionsGetNothingAndOthersCarryOn() {
         let pub = makePublication(layers: 1)
         let a = subscription(slot: 0)
