@@ -11,9 +11,7 @@ struct APIError: HTTPResponseError {
     let message: String
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = try JSONSerialization.data(withJSONObject: ["code": code, "message": message])
-        return Response(status: status, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        try jsonResponse(status, ["code": code, "message": message])
     }
 
     init(status: HTTPResponse.Status, code: String, message: String) {
@@ -30,6 +28,13 @@ struct APIError: HTTPResponseError {
     static func badSDP(_ m: String) -> APIError { APIError(status: .badRequest, code: "bad-sdp", message: m) }
     static func notFound(_ m: String) -> APIError { APIError(status: .notFound, code: "not-found", message: m) }
     static func internalError(_ m: String) -> APIError { APIError(status: .internalServerError, code: "internal", message: m) }
+}
+
+/// A JSON body with the given status.
+func jsonResponse(_ status: HTTPResponse.Status, _ object: [String: Any]) throws -> Response {
+    let body = try JSONSerialization.data(withJSONObject: object)
+    return Response(status: status, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: body)))
 }
 
 struct OfferRequest: Decodable {
@@ -79,18 +84,8 @@ struct LoginRequest: Decodable {
     let password: String
 }
 
-struct LoginResponse: ResponseEncodable {
-    let token: String
-    let expiresAt: Int
-}
-
 struct CreateRoomRequest: Decodable {
     let name: String?
-}
-
-struct CreateRoomResponse: ResponseEncodable {
-    let room: String
-    let joinUrl: String
 }
 
 struct RoomInfoResponse: ResponseEncodable {
@@ -174,9 +169,7 @@ func buildRouter(_ ctx: ServerContext) -> Router<BasicRequestContext> {
             throw APIError(status: .unauthorized, code: "unauthorized", message: "wrong username or password")
         }
         let (token, exp) = try await ctx.tokens.issue(subject: "host", room: nil, name: body.username, role: .host)
-        let payload = try JSONSerialization.data(withJSONObject: ["token": token, "expiresAt": Int(exp.timeIntervalSince1970)])
-        var response = Response(status: .ok, headers: [.contentType: "application/json"],
-                                body: .init(byteBuffer: ByteBuffer(bytes: payload)))
+        var response = try jsonResponse(.ok, ["token": token, "expiresAt": Int(exp.timeIntervalSince1970)])
         response.setCookie(.init(name: "sfu_session", value: token, expires: exp, path: "/", httpOnly: true, sameSite: .strict))
         return response
     }
@@ -187,11 +180,7 @@ func buildRouter(_ ctx: ServerContext) -> Router<BasicRequestContext> {
         }
         let name = (try? await request.decode(as: CreateRoomRequest.self, context: context))?.name
         let roomID = try await engine.loop.submit { ctx.rooms.createRoom(name: name).id }.get()
-        let payload = try JSONSerialization.data(withJSONObject: [
-            "room": roomID, "joinUrl": "\(ctx.publicHTTP)/join/\(roomID)",
-        ])
-        return Response(status: .created, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: payload)))
+        return try jsonResponse(.created, ["room": roomID, "joinUrl": "\(ctx.publicHTTP)/join/\(roomID)"])
     }
 
     router.get("/api/rooms/:room") { _, context -> RoomInfoResponse in

@@ -312,7 +312,12 @@ final class MediaEngine: @unchecked Sendable {
         let track = media.tracks[r.publication]
         media.bytesInWindow &+= UInt64(length)
         let lossIndex = r.publication &* 4 &+ min(r.layer, 3)
-        if lossIndex < media.loss.count { media.loss[lossIndex].record(header.sequenceNumber) }
+        if lossIndex < media.loss.count {
+            if media.loss[lossIndex] == nil {
+                media.loss[lossIndex] = ReceiveStreamStatistics(ssrc: header.ssrc, clockRate: track.publication.codec.clockRate)
+            }
+            media.loss[lossIndex]?.handlePacket(header, now: now)
+        }
         if track.kind == .audio, let level = values.audioLevel, !track.muted {
             // RFC 6464: 0 is the loudest (-dBov), 127 silence.
             media.loudnessSum += Double(127 - Int(level.level))
@@ -377,7 +382,7 @@ final class MediaEngine: @unchecked Sendable {
             conn.remoteSocket = remote.socketAddress
             conn.remoteSocketFor = remote
         }
-        guard conn.remoteSocket != nil, let ch = channel else { return }
+        guard let to = conn.remoteSocket, let ch = channel else { return }
         counters.datagramsOut &+= 1
         counters.bytesOut &+= UInt64(bytes.count)
         needsFlush = true
@@ -404,7 +409,7 @@ final class MediaEngine: @unchecked Sendable {
         }
         var buf = ch.allocator.buffer(capacity: bytes.count)
         buf.writeBytes(bytes)
-        ch.write(AddressedEnvelope(remoteAddress: conn.remoteSocket!, data: buf), promise: nil)
+        ch.write(AddressedEnvelope(remoteAddress: to, data: buf), promise: nil)
     }
 
     static let useGSO = System.supportsUDPSegmentationOffload && getenv("SFU_NO_GSO") == nil
@@ -531,11 +536,12 @@ struct MediaCounters: Sendable {
     var gsoSegments: UInt64 = 0
     /// Forwarding drops of publications that are gone.
     var retiredForwardingDrops = ForwardingDrops()
-    var drops: [PeerDropReason: UInt64] = [:]
+    /// Drops by reason, indexed by `PeerDropReason.allCases` order (no hashing per drop).
+    var drops = [UInt64](repeating: 0, count: PeerDropReason.allCases.count)
 
     mutating func count(_ reason: PeerDropReason) {
         dropped &+= 1
-        drops[reason, default: 0] &+= 1
+        if let i = PeerDropReason.allCases.firstIndex(of: reason) { drops[i] &+= 1 }
     }
 }
 

@@ -36,31 +36,6 @@ struct SubscriberSection {
     var subscription: Subscription?
 }
 
-/// Receive statistics of one incoming stream, for the `quality` indicator.
-struct StreamLoss {
-    var unwrapper = SequenceUnwrapper()
-    var firstInWindow: UInt64?
-    var highestInWindow: UInt64 = 0
-    var receivedInWindow: UInt64 = 0
-
-    mutating func record(_ seq: SequenceNumber) {
-        let ext = unwrapper.unwrap(seq)
-        if firstInWindow == nil { firstInWindow = ext }
-        highestInWindow = max(highestInWindow, ext)
-        receivedInWindow &+= 1
-    }
-
-    /// Loss over the window in percent, then starts a new window.
-    mutating func takeLossPercent() -> Double? {
-        guard let first = firstInWindow else { return nil }
-        let expected = highestInWindow >= first ? highestInWindow - first + 1 : 0
-        let lost = expected > receivedInWindow ? expected - receivedInWindow : 0
-        firstInWindow = nil
-        receivedInWindow = 0
-        return expected == 0 ? 0 : Double(lost) * 100 / Double(expected)
-    }
-}
-
 /// A participant's media: its publisher connection (it offers, we answer), its subscriber
 /// connection (we offer every other participant's tracks; renegotiated one offer at a time),
 /// and the forwarding state. Confined to the media loop.
@@ -76,7 +51,9 @@ final class ParticipantMedia {
     var streams = IncomingStreamTable()
     var tracks: [PublishedTrack] = []
     var rtxPayloadTypes: Set<UInt8> = []
-    var loss: [StreamLoss] = []
+    /// RFC 3550 receive statistics per (publication, layer) slot `publication * 4 + layer`,
+    /// for the `quality` indicator; created on a stream's first packet.
+    var loss: [ReceiveStreamStatistics?] = []
     // Subscriber side
     var sections: [SubscriberSection] = []
     var subscriberSlot: Int?

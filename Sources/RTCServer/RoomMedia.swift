@@ -97,7 +97,7 @@ extension RoomRegistry {
                 media.streams.add(t)
             }
             media.rtxPayloadTypes.formUnion(rtx)
-            while media.loss.count < media.tracks.count * 4 { media.loss.append(StreamLoss()) }
+            while media.loss.count < media.tracks.count * 4 { media.loss.append(nil) }
             engine.service(existing, now: now)
         } else {
             if let old = media.publisher {
@@ -109,7 +109,7 @@ extension RoomRegistry {
             }
             media.streams = streams
             media.rtxPayloadTypes = rtx
-            media.loss = Array(repeating: StreamLoss(), count: media.tracks.count * 4)
+            media.loss = Array(repeating: nil, count: media.tracks.count * 4)
             let conn = MediaConnection(id: "pub-\(p.id)-\(credentials.ufrag)", localUfrag: credentials.ufrag,
                                        transport: transport, handler: .publisher(media), now: now)
             conn.capture = media.capture

@@ -5,7 +5,7 @@ import RTCCore
 
 /// A participant's outgoing signaling: the WebSocket task drains it.
 final class Outbox: @unchecked Sendable {
-    // @unchecked: AsyncStream.Continuation is thread-safe; `closed` is only read as a hint.
+    // @unchecked: its only state is the stream and its continuation, which are thread-safe.
     let stream: AsyncStream<String>
     private let continuation: AsyncStream<String>.Continuation
 
@@ -165,15 +165,19 @@ final class RoomRegistry: @unchecked Sendable {
                 guard m.publisher?.transport.isSecure == true else { continue }
                 var lossPercent = 0.0
                 var any = false
+                let now = MediaEngine.now()
                 for i in m.loss.indices {
-                    if let l = m.loss[i].takeLossPercent() {
+                    // The fraction lost since the last report (RFC 3550 §6.4.1), as a percentage.
+                    if let report = m.loss[i]?.receptionReport(now: now) {
                         any = true
-                        lossPercent = max(lossPercent, l)
+                        lossPercent = max(lossPercent, Double(report.fractionLost) * 100 / 256)
                     }
                 }
-                let kbps = Double(m.bytesInWindow) * 8 / 1000
+                let bytes = m.bytesInWindow
                 m.bytesInWindow = 0
-                guard any else { continue }
+                let kbps = Double(bytes) * 8 / 1000
+                // Only publishers that sent media in this window get a report.
+                guard any, bytes > 0 else { continue }
                 let score = lossPercent < 2 ? 5 : lossPercent < 5 ? 4 : lossPercent < 10 ? 3 : lossPercent < 20 ? 2 : 1
                 room.broadcast("quality", ["participantId": p.id, "score": score,
                                            "lossPercent": (lossPercent * 10).rounded() / 10,

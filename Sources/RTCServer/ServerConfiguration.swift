@@ -1,15 +1,6 @@
-import RTCCore
-
-/// sfu-server's settings (command line and environment, DESIGN.md "Command line").
-struct ServerConfiguration: Sendable {
-    var httpHost: String
-    var httpPort: Int
-    var mediaHost: String
-    var mediaPort: Int
-    /// Address put in ICE candidates instead of the bound one (1:1 NAT), if any.
-    var announce: String?
-
-    /// Splits "HOST:PORT" or "[V6]:PORT".
+/// Parsing of sfu-server's `HOST:PORT` flags (DESIGN.md "Command line").
+enum ServerConfiguration {
+    /// Splits "HOST:PORT" or "[V6]:PORT"; nil when malformed or the port is out of range.
     static func hostPort(_ s: String) -> (String, Int)? {
         if s.hasPrefix("["), let close = s.firstIndex(of: "]") {
             let host = String(s[s.index(after: s.startIndex)..<close])

@@ -66,7 +66,7 @@ final class ServerMetrics: @unchecked Sendable {
         add("unknown", c.unknownSource, unknownSource)
         add("gsow", c.gsoWrites, gsoWrites)
         add("gsos", c.gsoSegments, gsoSegments)
-        for r in PeerDropReason.allCases { drop("\(r)", c.drops[r] ?? 0) }
+        for (i, r) in PeerDropReason.allCases.enumerated() { drop("\(r)", c.drops[i]) }
         drop("unroutable", c.unroutable)
         drop("egressFailure", c.egressFailures)
         // Forwarding drops, by reason: retired publications plus live ones.
