@@ -16,6 +16,8 @@ struct FuzzTarget: Sendable {
 let fuzzTargets: [FuzzTarget] = [
     FuzzTarget(name: "stun", corpusFolders: ["stun-corpus"], fixtureFolders: ["stun"],
                run: { STUNFuzz.fuzz($0) }),
+    FuzzTarget(name: "ice-authenticated", corpusFolders: ["stun-corpus"], fixtureFolders: ["stun"],
+               run: { ICEAuthenticatedFuzz.fuzz($0) }),
     FuzzTarget(name: "rtp", corpusFolders: ["rtp-corpus", "crashes/rtp"], fixtureFolders: ["rtp"],
                run: { RTPFuzz.fuzz($0) }),
     FuzzTarget(name: "codecs", corpusFolders: ["rtp-corpus"], fixtureFolders: ["rtp"],

@@ -386,9 +386,12 @@ public struct ICEAgent: Sendable {
         let li = localBases.firstIndex(of: selected.local)
         let priority = li.map { peerReflexivePriority(localCandidates[$0].priority) }
             ?? ICEPriority.candidate(type: .peerReflexive, localPreference: 65535)
-        let bytes = ICEConnectivityCheck.request(
+        guard let bytes = ICEConnectivityCheck.request(
             transactionID: tid, local: localCredentials, remote: remote, priority: priority, role: role,
-            tieBreaker: tieBreaker, useCandidate: false)
+            tieBreaker: tieBreaker, useCandidate: false) else {
+            stats.messagesNotWritten += 1
+            return
+        }
         transactions.append(ICECheckTransaction(
             id: tid, pairID: -1, kind: .consent, bytes: bytes, local: selected.local, remote: selected.remote,
             remoteKey: Array(remote.pwd.utf8), role: role, transmissions: 1,
@@ -438,10 +441,15 @@ public struct ICEAgent: Sendable {
         let pair = pairs[i]
         if kind == .check { pairs[i].state = .inProgress }
         let tid = STUNTransactionID(using: &rng)
-        let bytes = ICEConnectivityCheck.request(
+        guard let bytes = ICEConnectivityCheck.request(
             transactionID: tid, local: localCredentials, remote: remote,
             priority: peerReflexivePriority(pair.localPriority), role: role, tieBreaker: tieBreaker,
-            useCandidate: kind == .nomination)
+            useCandidate: kind == .nomination) else {
+            // The peer's ufrag makes a USERNAME that cannot be written: this pair cannot work.
+            stats.messagesNotWritten += 1
+            pairs[i].state = .failed
+            return
+        }
         transactions.append(ICECheckTransaction(
             id: tid, pairID: pair.id, kind: kind, bytes: bytes, local: pair.local, remote: pair.remote,
             remoteKey: Array(remote.pwd.utf8), role: role, transmissions: 1,
@@ -508,10 +516,12 @@ public struct ICEAgent: Sendable {
             }
         }
         stats.requestsAccepted += 1
-        stats.successResponsesSent += 1
-        queue.push(.transmit(ICETransmit(
-            bytes: ICEConnectivityCheck.success(transactionID: a.transactionID, mapped: from, local: credentials),
-            to: from, from: local)))
+        if let reply = ICEConnectivityCheck.success(transactionID: a.transactionID, mapped: from, local: credentials) {
+            stats.successResponsesSent += 1
+            queue.push(.transmit(ICETransmit(bytes: reply, to: from, from: local)))
+        } else {
+            stats.messagesNotWritten += 1
+        }
         if credentials == localCredentials { previousLocalCredentials = nil }
         startChecking(now: now)
         guard state != .failed, let li = localBases.firstIndex(of: local) else { return }
@@ -644,9 +654,12 @@ public struct ICEAgent: Sendable {
         case .roleConflict: stats.roleConflictsSent += 1
         default: break
         }
-        queue.push(.transmit(ICETransmit(
-            bytes: ICEConnectivityCheck.error(transactionID: tid, code: code, unknown: unknown, local: credentials),
-            to: to, from: from)))
+        guard let reply = ICEConnectivityCheck.error(transactionID: tid, code: code, unknown: unknown,
+                                                     local: credentials) else {
+            stats.messagesNotWritten += 1
+            return
+        }
+        queue.push(.transmit(ICETransmit(bytes: reply, to: to, from: from)))
     }
 
     private mutating func setState(_ s: ICEConnectionState) {

@@ -156,11 +156,13 @@ public struct ICELiteAgent: Sendable {
             }
             if credentials == configuration.localCredentials { previousCredentials = nil }
             stats.requestsAccepted += 1
+            guard let reply = ICEConnectivityCheck.success(transactionID: a.transactionID, mapped: from,
+                                                           local: credentials) else {
+                stats.messagesNotWritten += 1
+                return
+            }
             stats.successResponsesSent += 1
-            queue.push(.transmit(ICETransmit(
-                bytes: ICEConnectivityCheck.success(transactionID: a.transactionID, mapped: from,
-                                                    local: credentials),
-                to: from, from: local)))
+            queue.push(.transmit(ICETransmit(bytes: reply, to: from, from: local)))
             accepted(ICESelectedPair(local: local, remote: from), useCandidate: a.useCandidate, now: now)
         }
     }
@@ -190,10 +192,12 @@ public struct ICELiteAgent: Sendable {
         case .roleConflict: stats.roleConflictsSent += 1
         default: break
         }
-        queue.push(.transmit(ICETransmit(
-            bytes: ICEConnectivityCheck.error(transactionID: tid, code: code, unknown: unknown,
-                                              local: credentials),
-            to: to, from: from)))
+        guard let reply = ICEConnectivityCheck.error(transactionID: tid, code: code, unknown: unknown,
+                                                     local: credentials) else {
+            stats.messagesNotWritten += 1
+            return
+        }
+        queue.push(.transmit(ICETransmit(bytes: reply, to: to, from: from)))
     }
 
     // MARK: Timers

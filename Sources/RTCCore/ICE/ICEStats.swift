@@ -15,6 +15,9 @@ public struct ICEStats: Sendable, Hashable {
     public var unknownAttributeSent = 0
     /// 487 Role Conflict sent.
     public var roleConflictsSent = 0
+    /// Messages that could not be written (a value out of range, e.g. an oversized ufrag from
+    /// the peer's description): not sent, counted here.
+    public var messagesNotWritten = 0
     /// Datagrams dropped: not STUN, malformed, or a bad FINGERPRINT.
     public var malformedDropped = 0
     /// Binding indications (keep-alives) received and ignored.

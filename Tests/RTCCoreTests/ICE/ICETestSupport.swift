@@ -14,15 +14,17 @@ enum ICETestSupport {
     static func check(tid: STUNTransactionID, username: String = "LiTe:PeEr",
                       key: [UInt8] = Array(liteCredentials.pwd.utf8), priority: UInt32? = 0x6E00_01FF,
                       controlling: UInt64? = 42, controlled: UInt64? = nil, useCandidate: Bool = false,
-                      extra: STUNAttributeType? = nil, fingerprint: Bool = true) -> [UInt8] {
+                      extra: STUNAttributeType? = nil, extras: [STUNAttributeType] = [],
+                      fingerprint: Bool = true) -> [UInt8] {
         // Tests build valid messages; a failure here is a bug in the test.
-        try! STUNMessageWriter.message(type: .bindingRequest, transactionID: tid) { w throws(WriteError) in
+        try! STUNMessageWriter.message(type: .bindingRequest, transactionID: tid, capacity: 65_535) { w throws(WriteError) in
             try w.appendUsername(username)
             if let p = priority { try w.appendPriority(p) }
             if let t = controlling { try w.appendICEControlling(t) }
             if let t = controlled { try w.appendICEControlled(t) }
             if useCandidate { try w.appendUseCandidate() }
             if let e = extra { try w.append(e, value: [1, 2, 3, 4]) }
+            for e in extras { try w.append(e, value: []) }
             try w.appendMessageIntegrity(key: key)
             if fingerprint { try w.appendFingerprint() }
         }

@@ -55,7 +55,7 @@ struct PeerSTUNIntegrityTests {
         let check = try #require(pair.sent(.stun, by: .a).first)
         let tid = try #require(STUNTransactionID(Array(check.bytes[8..<20])))
         // Wrong key from the right address, and the right key from the wrong address.
-        let forged = ICEConnectivityCheck.success(transactionID: tid, mapped: PeerPair.addressA, local: Self.wrongKey)
+        let forged = try #require(ICEConnectivityCheck.success(transactionID: tid, mapped: PeerPair.addressA, local: Self.wrongKey))
         pair.inject(forged, to: .a, from: PeerPair.addressB)
         var stats = try #require(pair.a.transport?.iceStats)
         #expect(stats.responsesDropped == 1)
