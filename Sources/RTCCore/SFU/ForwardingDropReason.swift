@@ -12,6 +12,8 @@ public enum ForwardingDropReason: Int, Sendable, Hashable, CaseIterable {
     case stale
     /// The rewritten packet did not fit the egress buffer.
     case rewriteFailed
+    /// No egress room was left for this copy (the caller did not drain the router's output).
+    case egressFull
 }
 
 /// Counters per ``ForwardingDropReason``, indexed without a dictionary.

@@ -109,13 +109,24 @@ public final class Publication {
         packet: UnsafeRawBufferPointer, header: RTPHeader, values: RTPExtensionValues, layer: Int,
         now: Instant, scratch: UnsafeMutableRawBufferPointer, emit: (Subscription, Int) -> Void
     ) {
+        _forward(packet: packet, header: header, layer: layer, now: now, scratch: { scratch }, emit: emit)
+    }
+
+    /// As ``forward(packet:header:values:layer:now:scratch:emit:)``, each copy written into the
+    /// buffer `scratch()` returns at that moment (the router's next egress slot; nil: no room,
+    /// the copy is dropped as `.egressFull`).
+    @inlinable
+    public func forward(
+        packet: UnsafeRawBufferPointer, header: RTPHeader, layer: Int, now: Instant,
+        scratch: () -> UnsafeMutableRawBufferPointer?, emit: (Subscription, Int) -> Void
+    ) {
         _forward(packet: packet, header: header, layer: layer, now: now, scratch: scratch, emit: emit)
     }
 
     @usableFromInline
     func _forward(
         packet: UnsafeRawBufferPointer, header: RTPHeader, layer: Int,
-        now: Instant, scratch: UnsafeMutableRawBufferPointer, emit: (Subscription, Int) -> Void
+        now: Instant, scratch: () -> UnsafeMutableRawBufferPointer?, emit: (Subscription, Int) -> Void
     ) {
         guard layer >= 0, layer < layerCount else { return }
         packetsIn &+= 1
@@ -172,6 +183,11 @@ public final class Publication {
                 _ = s.sequence.drop(header.sequenceNumber)
                 continue
             }
+            guard let out = scratch() else {
+                s.drops.count(.egressFull)
+                _ = s.sequence.drop(header.sequenceNumber)
+                continue
+            }
             guard let seq = s.sequence.input(header.sequenceNumber) else {
                 s.drops.count(.stale)
                 continue
@@ -182,7 +198,7 @@ public final class Publication {
                 mid: s.mid, dropKinds: [.rid, .repairedRid], dropPadding: true)
             do {
                 let w = try rewrite.write(packet: packet, header: header, sourceMap: sourceMap,
-                                          destinationMap: s.destinationMap, into: scratch)
+                                          destinationMap: s.destinationMap, into: out)
                 s.forwardedPackets &+= 1
                 s.forwardedBytes &+= UInt64(w.length)
                 emit(s, w.length)

@@ -1,0 +1,110 @@
+/// One connection of the router: a ``PeerConnection`` and how datagrams find it.
+final class SFUConnection {
+    /// Remote addresses learned per connection (a peer trying several candidates).
+    static let maximumAddresses = 8
+
+    let id: SFUConnectionID
+    let peer: PeerConnection
+    /// Local ufrags that name this connection (the first, then ICE restarts).
+    var ufrags: [String] = []
+    var addresses: [TransportAddress] = []
+    /// The transport's deadline when last looked at (to know when the router's changed).
+    var deadline: Instant?
+
+    init(id: SFUConnectionID, peer: PeerConnection) {
+        self.id = id
+        self.peer = peer
+    }
+}
+
+/// A track a participant publishes: one m-section of its publisher connection.
+final class SFUTrack {
+    let id: SFUTrackID
+    let publisher: SFUParticipantID
+    let kind: TrackKind
+    let publisherMid: Mid
+    let rids: [Rid]
+    let publication: Publication
+    /// What subscriber offers carry for this track (the router's payload types).
+    let capability: SDPCodecCapability
+    var muted = false
+    /// A keyframe request to this track's publisher is outstanding: watch for a keyframe.
+    var keyframeRequestPending = false
+    /// A keyframe was wanted for this layer before its SSRC was learned.
+    var unresolvedKeyframeLayer: Int?
+
+    init(id: SFUTrackID, publisher: SFUParticipantID, kind: TrackKind, publisherMid: Mid, rids: [Rid],
+         publication: Publication, capability: SDPCodecCapability) {
+        self.id = id
+        self.publisher = publisher
+        self.kind = kind
+        self.publisherMid = publisherMid
+        self.rids = rids
+        self.publication = publication
+        self.capability = capability
+    }
+
+    var codec: TrackCodec { publication.codec }
+    var info: SFUTrackInfo { SFUTrackInfo(id: id, publisher: publisher, kind: kind, publisherMid: publisherMid, rids: rids) }
+}
+
+/// One m-section of a subscriber connection: another participant's track, or free (offered
+/// rejected after that track went away, to be reused by the next track of its kind).
+struct SFUSubscriberSection {
+    let mid: Mid
+    let kind: TrackKind
+    var track: SFUTrack?
+    var subscription: Subscription?
+    var preferences = SFUTrackPreferences()
+}
+
+/// A participant's state in the router.
+final class SFUParticipant {
+    let id: SFUParticipantID
+    let publisherCredentials: ICECredentials
+    let subscriberCredentials: ICECredentials
+    /// The SSRC the router's RTCP to this participant carries as sender.
+    let rtcpSSRC: SSRC
+    var publisher: SFUConnection?
+    var subscriber: SFUConnection?
+    // Publishing
+    var tracks: [SFUTrack] = []
+    var streams = IncomingStreamTable()
+    /// RTX payload types of the publisher, indexed by payload type (no set lookup per packet).
+    var isRTXPayloadType = [Bool](repeating: false, count: 128)
+    var keyframeThrottles: [KeyframeRequestThrottle] = []
+    // Subscribing
+    var sections: [SFUSubscriberSection] = []
+    var offerSections: [SDPOfferSection] = []
+    var lastOffer: SessionDescription?
+    var offerInFlight = false
+    var needsOffer = false
+
+    init(id: SFUParticipantID, publisherCredentials: ICECredentials, subscriberCredentials: ICECredentials,
+         rtcpSSRC: SSRC) {
+        self.id = id
+        self.publisherCredentials = publisherCredentials
+        self.subscriberCredentials = subscriberCredentials
+        self.rtcpSSRC = rtcpSSRC
+    }
+
+    /// Puts `track` on the subscriber connection, reusing a free section of the same kind.
+    func addSection(for track: SFUTrack) {
+        if sections.contains(where: { $0.track === track }) { return }
+        if let i = sections.firstIndex(where: { $0.track == nil && $0.kind == track.kind }) {
+            sections[i].track = track
+            sections[i].subscription = nil
+            sections[i].preferences = SFUTrackPreferences()
+        } else if let mid = Mid(String(sections.count)) {
+            sections.append(SFUSubscriberSection(mid: mid, kind: track.kind, track: track))
+        }
+    }
+
+    /// Frees the section carrying `track`.
+    func removeSection(for track: SFUTrack) {
+        guard let i = sections.firstIndex(where: { $0.track === track }) else { return }
+        if let s = sections[i].subscription { track.publication.removeSubscription(slot: s.slot, outSSRC: s.outSSRC) }
+        sections[i].track = nil
+        sections[i].subscription = nil
+    }
+}

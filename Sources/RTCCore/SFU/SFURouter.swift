@@ -1,0 +1,771 @@
+/// A Selective Forwarding Unit as one sans-IO object: every participant's publisher and
+/// subscriber ``PeerConnection``, their publications and subscriptions, and the forwarding
+/// between them. The application owns sockets, clocks, signaling and rooms; it feeds the
+/// router datagrams, timeouts and API calls, and sends what ``pollOutput()`` returns.
+///
+/// ```
+///  datagram ──▶ handle(.datagram) ──▶ connection (by address, or STUN USERNAME)
+///                  publisher RTP ──▶ IncomingStreamTable ──▶ Publication.forward
+///                                        └─ each Subscription: gate, rewrite into an egress
+///                                           slot, SRTP protect in place ──▶ .transmit
+///                  subscriber RTCP ─▶ PLI/FIR ──▶ the publisher layer's KeyframeRequestThrottle
+///  API: addParticipant / publish(offer:) / subscribeAnswer / setPreferences / setMuted /
+///       removeParticipant ──▶ .event(.subscribeOffer / .trackPublished / …)
+///  nextTimeout() ──▶ handle(.timeout) at that instant
+/// ```
+///
+/// Egress datagrams live in a preallocated buffer until the next call into the router: drain
+/// ``pollOutput()`` after every call. Forwarding allocates nothing and looks nothing up in a
+/// dictionary: streams resolve by a short linear scan, subscriptions name their subscriber by
+/// slot. One owner drives it (not thread-safe); no locks, no clock reads, no random numbers
+/// (ICE credentials come from the caller; SSRCs from ``Configuration/seed``).
+public final class SFURouter {
+    public struct Configuration: Sendable {
+        /// The DTLS identity of every connection.
+        public var certificate: DTLSCertificate
+        /// The addresses put into candidates (ICE-lite).
+        public var hostAddresses: [ICEHostAddress]
+        /// Seeds the SSRCs of subscriptions and of the router's RTCP.
+        public var seed: UInt64
+        /// Header extensions accepted on publisher connections.
+        public var publisherExtensions: [String]
+        /// Least time between two keyframe requests to one publisher stream.
+        public var keyframeRequestInterval: Duration
+        /// Egress slots: the most datagrams one call can produce.
+        public var egressSlots: Int
+
+        public init(certificate: DTLSCertificate, hostAddresses: [ICEHostAddress], seed: UInt64 = 1,
+                    publisherExtensions: [String] = SDPHeaderExtensionIDs.routerURIs.filter {
+                        $0 != SDPExtensionURI.transportWideCC
+                    },
+                    keyframeRequestInterval: Duration = .milliseconds(500), egressSlots: Int = 2_048) {
+            self.certificate = certificate
+            self.hostAddresses = hostAddresses
+            self.seed = seed
+            self.publisherExtensions = publisherExtensions
+            self.keyframeRequestInterval = keyframeRequestInterval
+            self.egressSlots = egressSlots
+        }
+    }
+
+    public let configuration: Configuration
+    public private(set) var stats = SFURouterStats()
+    /// The largest datagram the router sends (the egress slot size less the SRTP trailer room).
+    public static let maximumPacketSize = 1_500
+
+    var participants: [SFUParticipant?] = []
+    private var freeSlots: [Int] = []
+    private var generation: UInt32 = 0
+    private var nextTrackID: UInt32 = 1
+    private var rng: SeededRandom
+    private var egress: EgressBuffer
+    private var events = OutputQueue<SFUEvent>()
+    /// Connections by remote address and by local ufrag (control plane: a new address).
+    private var byAddress: [TransportAddress: SFUConnectionID] = [:]
+    private var byUfrag: [String: SFUConnectionID] = [:]
+    /// The earliest deadline, recomputed only after something changed one.
+    private var cachedTimeout: (Instant, SFUTimeoutReason)?
+    private var timeoutDirty = true
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        self.rng = SeededRandom(seed: configuration.seed)
+        self.egress = EgressBuffer(slotSize: Self.maximumPacketSize + SRTPSession.rtcpTrailerRoom,
+                                   slotCount: configuration.egressSlots)
+    }
+
+    deinit { egress.deallocate() }
+
+    // MARK: - Sans-IO verbs
+
+    public func handle(_ input: SFUInput, now: Instant) {
+        beginCall()
+        switch input {
+        case .datagram(let buffer, let length, let from, let local):
+            receive(buffer, length: length, from: from, local: local, now: now)
+        case .timeout:
+            runTimers(now: now)
+        }
+    }
+
+    /// The next datagram or event; nil when none. O(1).
+    public func pollOutput() -> SFUOutput? {
+        if let t = egress.pop() { return .transmit(t) }
+        if let e = events.pop() { return .event(e) }
+        return nil
+    }
+
+    /// The earliest deadline and why; nil when no timer runs. O(1) unless a deadline changed.
+    public func nextTimeout() -> (Instant, SFUTimeoutReason)? {
+        if timeoutDirty {
+            cachedTimeout = computeTimeout()
+            timeoutDirty = false
+        }
+        return cachedTimeout
+    }
+
+    // MARK: - Participants
+
+    /// Adds a participant. `publisherCredentials` and `subscriberCredentials` are its two
+    /// connections' ICE credentials, from a secure random source (RFC 8445 §5.3).
+    public func addParticipant(publisherCredentials: ICECredentials, subscriberCredentials: ICECredentials)
+        -> SFUParticipantID
+    {
+        beginCall()
+        generation &+= 1
+        let slot: Int
+        if let s = freeSlots.popLast() { slot = s } else {
+            slot = participants.count
+            participants.append(nil)
+        }
+        let id = SFUParticipantID(slot: slot, generation: generation)
+        participants[slot] = SFUParticipant(id: id, publisherCredentials: publisherCredentials,
+                                            subscriberCredentials: subscriberCredentials,
+                                            rtcpSSRC: randomSSRC())
+        // Everything already published is offered to the newcomer.
+        for other in participants.compactMap({ $0 }) where other.id != id {
+            for t in other.tracks { participants[slot]?.addSection(for: t) }
+        }
+        renegotiateSubscriber(slot)
+        return id
+    }
+
+    /// Removes a participant: its tracks from every subscriber (which get new offers), its
+    /// subscriptions, its connections (closed with a DTLS close_notify).
+    public func removeParticipant(_ id: SFUParticipantID, now: Instant) {
+        beginCall()
+        guard let p = participant(id) else { return }
+        for t in p.tracks {
+            events.push(.trackUnpublished(t.info))
+            for i in participants.indices where i != id.slot {
+                participants[i]?.removeSection(for: t)
+            }
+        }
+        for s in p.sections {
+            if let t = s.track, let sub = s.subscription { t.publication.removeSubscription(slot: sub.slot, outSSRC: sub.outSSRC) }
+        }
+        for c in [p.publisher, p.subscriber].compactMap({ $0 }) {
+            c.peer.close(now: now)
+            drain(c, now: now)
+            forget(c)
+        }
+        participants[id.slot] = nil
+        freeSlots.append(id.slot)
+        if !p.tracks.isEmpty {
+            for i in participants.indices { renegotiateSubscriber(i) }
+        }
+        timeoutDirty = true
+    }
+
+    public var participantIDs: [SFUParticipantID] { participants.compactMap { $0?.id } }
+
+    /// The tracks a participant publishes.
+    public func tracks(of id: SFUParticipantID) -> [SFUTrackInfo] { participant(id)?.tracks.map(\.info) ?? [] }
+
+    /// The publisher or subscriber connection of a participant (for stats and tests).
+    public func connection(_ id: SFUConnectionID) -> PeerConnection? {
+        guard let p = participant(id.participant) else { return nil }
+        return id.role == .publisher ? p.publisher?.peer : p.subscriber?.peer
+    }
+
+    /// The subscription carrying `track` to `subscriber`, once it exists.
+    public func subscription(of track: SFUTrackID, to subscriber: SFUParticipantID) -> Subscription? {
+        participant(subscriber)?.sections.first { $0.track?.id == track }?.subscription
+    }
+
+    /// The publication of `track`.
+    public func publication(of track: SFUTrackID) -> Publication? { findTrack(track)?.publication }
+
+    // MARK: - Publishing
+
+    /// Answers a publisher offer (`publish-offer`): the first one creates the publisher
+    /// connection; a re-offer with the same fingerprint renegotiates it (new tracks; an ICE
+    /// restart when its ufrag changed, answered with `restartCredentials`); a re-offer with a
+    /// new fingerprint is a new peer connection (a reloaded page): the tracks stay, their
+    /// subscribers re-sync on the new streams.
+    public func publish(offer: SessionDescription, from id: SFUParticipantID,
+                        restartCredentials: ICECredentials? = nil, now: Instant) throws(SFURouterError)
+        -> SessionDescription
+    {
+        beginCall()
+        guard let p = participant(id) else { throw SFURouterError(.unknownParticipant, "\(id)") }
+        var options = SDPAnswerOptions(sessionID: "0")
+        options.audioDirection = .recvonly
+        options.videoDirection = .recvonly
+        options.preferredSetup = .passive
+        options.headerExtensions = configuration.publisherExtensions
+        let offerFingerprints = Self.fingerprints(of: offer)
+        let answer: SessionDescription
+        let conn: SFUConnection
+        if let existing = p.publisher, Set(existing.peer.remoteFingerprints) == Set(offerFingerprints) {
+            do {
+                answer = try existing.peer.answer(offer: offer, options: options,
+                                                  restartCredentials: restartCredentials, now: now)
+            } catch {
+                throw SFURouterError(.badOffer, "\(error)")
+            }
+            conn = existing
+            let ufrag = existing.peer.localCredentials.ufrag
+            if !conn.ufrags.contains(ufrag) {
+                conn.ufrags.append(ufrag)
+                byUfrag[ufrag] = conn.id
+            }
+        } else {
+            let credentials = p.publisher == nil ? p.publisherCredentials : (restartCredentials ?? p.publisherCredentials)
+            let peer: PeerConnection
+            do {
+                (peer, answer) = try PeerConnection.answer(
+                    offer: offer, configuration: peerConfiguration(credentials, p), options: options, now: now)
+            } catch {
+                throw SFURouterError(.badOffer, "\(error)")
+            }
+            if let old = p.publisher {
+                old.peer.close(now: now)
+                drain(old, now: now)
+                forget(old)
+                for t in p.tracks { t.publication.restartSubscriptions() }
+                p.streams = IncomingStreamTable()
+                p.keyframeThrottles.removeAll()
+            }
+            conn = SFUConnection(id: SFUConnectionID(participant: id, role: .publisher), peer: peer)
+            p.publisher = conn
+            conn.ufrags.append(credentials.ufrag)
+            byUfrag[credentials.ufrag] = conn.id
+        }
+        guard let negotiated = conn.peer.negotiated else { throw SFURouterError(.badOffer, "not negotiated") }
+        // Tracks: one per accepted m-section, kept across re-offers (same mid, same kind).
+        var map = RTPExtensionMap()
+        var newTracks: [SFUTrack] = []
+        for m in negotiated.media where m.accepted {
+            for e in m.extMaps {
+                if let wire = SDPHeaderExtensionIDs.wireID(e.id) { map.register(uri: e.uri, id: wire) }
+            }
+        }
+        for m in negotiated.media where m.accepted {
+            guard let kind = TrackKind(rawValue: m.kind.token), let codec = m.codecs.first else { continue }
+            for c in m.codecs {
+                if let r = c.rtxPayloadType, r.rawValue < 128 { p.isRTXPayloadType[Int(r.rawValue)] = true }
+            }
+            let rids = m.remoteRids.filter { $0.direction == .send }.map(\.id)
+            let index: Int
+            if let existing = p.tracks.firstIndex(where: { $0.publisherMid == m.mid && $0.kind == kind }) {
+                index = existing
+            } else {
+                let trackID = SFUTrackID(rawValue: nextTrackID)
+                nextTrackID &+= 1
+                let publication = Publication(id: trackID.rawValue, kind: kind, codec: Self.trackCodec(codec),
+                                              layerCount: max(1, rids.count), sourceMap: map)
+                let t = SFUTrack(id: trackID, publisher: id, kind: kind, publisherMid: m.mid, rids: rids,
+                                 publication: publication, capability: Self.subscriberCapability(codec, kind: kind))
+                p.tracks.append(t)
+                newTracks.append(t)
+                index = p.tracks.count - 1
+            }
+            if !p.streams.tracks.contains(where: { $0.mid == m.mid }) {
+                p.streams.add(.init(mid: m.mid, rids: rids, ssrcs: m.remoteSsrcs, publication: index))
+            }
+        }
+        for t in p.tracks { t.publication.sourceMap = map }
+        drain(conn, now: now)
+        for t in newTracks {
+            events.push(.trackPublished(t.info))
+            for i in participants.indices where i != id.slot { participants[i]?.addSection(for: t) }
+        }
+        if !newTracks.isEmpty {
+            for i in participants.indices where i != id.slot { renegotiateSubscriber(i) }
+        }
+        timeoutDirty = true
+        return answer
+    }
+
+    // MARK: - Subscribing
+
+    /// Applies the answer to the outstanding subscriber offer (`subscribe-answer`) and starts
+    /// forwarding to its sections once the connection is secure. An answer from a new peer
+    /// connection (a new fingerprint: a reloaded page) gets a new connection.
+    public func subscribeAnswer(_ answer: SessionDescription, from id: SFUParticipantID, now: Instant)
+        throws(SFURouterError)
+    {
+        beginCall()
+        guard let p = participant(id) else { throw SFURouterError(.unknownParticipant, "\(id)") }
+        guard p.offerInFlight, let conn = p.subscriber, let offer = p.lastOffer else {
+            throw SFURouterError(.noOfferOutstanding, "no subscriber offer waits for an answer")
+        }
+        let answerFingerprints = Self.fingerprints(of: answer)
+        if conn.peer.negotiated != nil, Set(conn.peer.remoteFingerprints) != Set(answerFingerprints) {
+            // A new peer connection answered: a fresh connection takes the same offer.
+            let fresh = PeerConnection(configuration: peerConfiguration(p.subscriberCredentials, p))
+            _ = fresh.createOffer(sections: p.offerSections)
+            do { try fresh.setRemoteAnswer(answer, now: now) } catch {
+                throw SFURouterError(.badAnswer, "\(error)")
+            }
+            conn.peer.close(now: now)
+            drain(conn, now: now)
+            forget(conn)
+            for s in p.sections {
+                if let t = s.track, let sub = s.subscription {
+                    t.publication.removeSubscription(slot: sub.slot, outSSRC: sub.outSSRC)
+                }
+            }
+            let c = SFUConnection(id: conn.id, peer: fresh)
+            c.ufrags.append(p.subscriberCredentials.ufrag)
+            byUfrag[p.subscriberCredentials.ufrag] = c.id
+            p.subscriber = c
+        } else {
+            do { try conn.peer.setRemoteAnswer(answer, now: now) } catch {
+                throw SFURouterError(.badAnswer, "\(error)")
+            }
+        }
+        _ = offer
+        p.offerInFlight = false
+        var map = RTPExtensionMap()
+        if let n = p.subscriber?.peer.negotiated {
+            for m in n.media where m.accepted {
+                for e in m.extMaps {
+                    if let wire = SDPHeaderExtensionIDs.wireID(e.id) { map.register(uri: e.uri, id: wire) }
+                }
+            }
+        }
+        for s in p.sections { s.subscription?.destinationMap = map }
+        if let c = p.subscriber {
+            drain(c, now: now)
+            if c.peer.isSecure { startSubscriptions(id.slot, now: now) }
+        }
+        if p.needsOffer { renegotiateSubscriber(id.slot) }
+        timeoutDirty = true
+    }
+
+    /// `set-preferences`: the highest layer `subscriber` wants of `track`, or a pause.
+    public func setPreferences(_ preferences: SFUTrackPreferences, track: SFUTrackID, for subscriber: SFUParticipantID,
+                               now: Instant) throws(SFURouterError) {
+        beginCall()
+        guard let p = participant(subscriber) else { throw SFURouterError(.unknownParticipant, "\(subscriber)") }
+        guard let i = p.sections.firstIndex(where: { $0.track?.id == track }) else {
+            throw SFURouterError(.unknownTrack, "\(track) is not offered to \(subscriber)")
+        }
+        p.sections[i].preferences = preferences
+        if let sub = p.sections[i].subscription, let t = p.sections[i].track {
+            sub.preferredLayer = preferences.maxLayer
+            sub.paused = preferences.paused || t.muted
+        }
+        serviceKeyframeRequests(now: now)
+    }
+
+    /// The host muted (or unmuted) a track: nothing of it is forwarded while muted.
+    public func setMuted(_ muted: Bool, track: SFUTrackID, now: Instant) throws(SFURouterError) {
+        beginCall()
+        guard let t = findTrack(track) else { throw SFURouterError(.unknownTrack, "\(track)") }
+        t.muted = muted
+        for p in participants.compactMap({ $0 }) {
+            for s in p.sections where s.track === t {
+                s.subscription?.paused = muted || s.preferences.paused
+            }
+        }
+        if !muted, t.codec.needsKeyframeToStart {
+            // Resuming mid-picture would not decode: ask for a keyframe for each subscription.
+            for sub in t.publication.subscriptions { t.publication.requestKeyframe(forSubscriptionWithSSRC: sub.outSSRC) }
+        }
+        serviceKeyframeRequests(now: now)
+    }
+
+    // MARK: - Receive path
+
+    private func receive(_ buffer: UnsafeMutableRawBufferPointer, length: Int, from: TransportAddress,
+                         local: TransportAddress, now: Instant) {
+        stats.datagramsIn &+= 1
+        guard length > 0, length <= buffer.count else {
+            stats.unknownSource &+= 1
+            return
+        }
+        let id: SFUConnectionID
+        if let known = byAddress[from] {
+            id = known
+        } else {
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+            guard Demux.classify(bytes) == .stun, let m = try? STUNMessage(parsing: bytes),
+                  let ufrag = m.iceReceiverUfrag, let found = byUfrag[String(decoding: ufrag, as: UTF8.self)],
+                  let c = connectionObject(found) else {
+                stats.unknownSource &+= 1
+                return
+            }
+            id = found
+            if c.addresses.count < SFUConnection.maximumAddresses {
+                c.addresses.append(from)
+                byAddress[from] = id
+            }
+        }
+        guard let p = participant(id.participant),
+              let c = id.role == .publisher ? p.publisher : p.subscriber else {
+            stats.unknownSource &+= 1
+            return
+        }
+        switch c.peer.handle(datagram: buffer, length: length, from: from, local: local, now: now) {
+        case .rtp(let header, let values, let length):
+            stats.rtpIn &+= 1
+            if id.role == .publisher {
+                forward(header, values, buffer: buffer, length: length, from: p, now: now)
+            } else {
+                stats.unroutable &+= 1
+            }
+        case .rtcp(let length):
+            stats.rtcpIn &+= 1
+            let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+            if id.role == .subscriber { subscriberRTCP(packet, from: p, now: now) }
+        case .handled:
+            drain(c, now: now)
+        case .dropped(let reason):
+            if let i = PeerDropReason.allCases.firstIndex(of: reason) { stats.peerDrops[i] &+= 1 }
+        }
+        noteDeadline(c)
+    }
+
+    /// The forwarding hot path.
+    private func forward(_ header: RTPHeader, _ values: RTPExtensionValues, buffer: UnsafeMutableRawBufferPointer,
+                         length: Int, from p: SFUParticipant, now: Instant) {
+        let pt = Int(header.payloadType.rawValue)
+        guard pt < 128, !p.isRTXPayloadType[pt], let r = p.streams.resolve(header, values), !r.isRepair,
+              r.publication >= 0, r.publication < p.tracks.count else {
+            stats.unroutable &+= 1
+            return
+        }
+        let track = p.tracks[r.publication]
+        if track.keyframeRequestPending, track.codec.needsKeyframeToStart, header.payloadLength > 0,
+           track.codec.isKeyframeStart(header.payload(in: UnsafeRawBufferPointer(rebasing: buffer[0..<length]))) {
+            keyframeArrived(p, ssrc: header.ssrc, now: now)
+        }
+        let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+        let egressLimit = Self.maximumPacketSize
+        track.publication.forward(
+            packet: packet, header: header, layer: r.layer, now: now,
+            scratch: { self.egress.nextSlot().map { UnsafeMutableRawBufferPointer(rebasing: $0[0..<egressLimit]) } },
+            emit: { sub, n in self.emit(sub, length: n) })
+        if track.publication.keyframeRequested || track.unresolvedKeyframeLayer != nil {
+            requestKeyframe(track, from: p, now: now)
+        }
+    }
+
+    /// Protects the copy written into the current egress slot and queues it.
+    private func emit(_ sub: Subscription, length: Int) {
+        guard sub.slot >= 0, sub.slot < participants.count, let target = participants[sub.slot],
+              let c = target.subscriber, let pair = c.peer.selectedPair, let slot = egress.nextSlot() else {
+            stats.egressFailures &+= 1
+            return
+        }
+        guard let n = try? c.peer.protectRTP(slot, length: length) else {
+            stats.egressFailures &+= 1
+            return
+        }
+        egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
+        stats.transmits &+= 1
+        stats.transmittedBytes &+= UInt64(n)
+    }
+
+    /// RTCP from a subscriber: PLI/FIR ask the publisher of that subscription for a keyframe.
+    private func subscriberRTCP(_ packet: UnsafeRawBufferPointer, from p: SFUParticipant, now: Instant) {
+        var it = RTCPCompoundIterator(packet, paddingPolicy: .anyPacket)
+        while let slice = try? it.next() {
+            switch try? RTCPPacket.parse(slice) {
+            case .pictureLossIndication(let pli):
+                keyframeWanted(by: p, outSSRC: pli.mediaSSRC, now: now)
+            case .fullIntraRequest(let fir):
+                for e in fir.entries { keyframeWanted(by: p, outSSRC: e.ssrc, now: now) }
+            default:
+                break
+            }
+        }
+    }
+
+    private func keyframeWanted(by p: SFUParticipant, outSSRC: SSRC, now: Instant) {
+        guard let s = p.sections.first(where: { $0.subscription?.outSSRC == outSSRC }), let t = s.track,
+              let owner = participant(t.publisher) else { return }
+        t.publication.requestKeyframe(forSubscriptionWithSSRC: outSSRC)
+        requestKeyframe(t, from: owner, now: now)
+    }
+
+    // MARK: - Keyframe requests
+
+    /// Sends the publication's pending keyframe request through the throttle of that
+    /// publisher stream (at most one per `keyframeRequestInterval`; a request inside the
+    /// window is sent when it opens, unless a keyframe arrived first).
+    private func requestKeyframe(_ t: SFUTrack, from p: SFUParticipant, now: Instant) {
+        guard let layer = t.publication.takeKeyframeRequest() ?? t.unresolvedKeyframeLayer else { return }
+        guard let index = p.tracks.firstIndex(where: { $0 === t }),
+              let ssrc = p.streams.learnedStreams.first(where: {
+                  $0.resolved.publication == index && $0.resolved.layer == layer && !$0.resolved.isRepair
+              })?.ssrc else {
+            // That layer's SSRC is not known yet: ask once its first packet arrives.
+            t.unresolvedKeyframeLayer = layer
+            return
+        }
+        t.unresolvedKeyframeLayer = nil
+        let media = SSRC(ssrc)
+        let i: Int
+        if let existing = p.keyframeThrottles.firstIndex(where: { $0.mediaSSRC == media }) {
+            i = existing
+        } else {
+            p.keyframeThrottles.append(KeyframeRequestThrottle(
+                senderSSRC: p.rtcpSSRC, mediaSSRC: media, minInterval: configuration.keyframeRequestInterval))
+            i = p.keyframeThrottles.count - 1
+        }
+        t.keyframeRequestPending = true
+        p.keyframeThrottles[i].request(now: now)
+        sendKeyframeRequests(p, now: now)
+    }
+
+    private func keyframeArrived(_ p: SFUParticipant, ssrc: SSRC, now: Instant) {
+        for i in p.keyframeThrottles.indices where p.keyframeThrottles[i].mediaSSRC == ssrc {
+            p.keyframeThrottles[i].keyframeReceived(now: now)
+        }
+        for t in p.tracks { t.keyframeRequestPending = p.keyframeThrottles.contains { $0.isPending } }
+        timeoutDirty = true
+    }
+
+    private func sendKeyframeRequests(_ p: SFUParticipant, now: Instant) {
+        guard let c = p.publisher else { return }
+        for i in p.keyframeThrottles.indices {
+            while let request = p.keyframeThrottles[i].pollOutput() {
+                guard c.peer.isSecure, let pair = c.peer.selectedPair, let slot = egress.nextSlot() else {
+                    stats.egressOverflow &+= 1
+                    continue
+                }
+                var w = ByteWriter(slot, format: .rtcp)
+                let ok: Bool
+                switch request {
+                case .pli(let pli): ok = (try? pli.write(to: &w)) != nil
+                case .fir(let fir): ok = (try? fir.write(to: &w)) != nil
+                }
+                guard ok, let n = try? c.peer.protectRTCP(slot, length: w.position) else { continue }
+                egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
+                stats.keyframeRequestsSent &+= 1
+                stats.transmits &+= 1
+                stats.transmittedBytes &+= UInt64(n)
+                events.push(.keyframeRequested(p.id, p.keyframeThrottles[i].mediaSSRC))
+            }
+        }
+        timeoutDirty = true
+    }
+
+    /// After a preference or mute change: requests the publications now want.
+    private func serviceKeyframeRequests(now: Instant) {
+        for p in participants.compactMap({ $0 }) {
+            for t in p.tracks where t.publication.keyframeRequested { requestKeyframe(t, from: p, now: now) }
+        }
+    }
+
+    // MARK: - Subscriber offers
+
+    /// Sends a new subscriber offer now, or after the answer to the one outstanding.
+    private func renegotiateSubscriber(_ slot: Int) {
+        guard slot >= 0, slot < participants.count, let p = participants[slot] else { return }
+        guard !p.offerInFlight else {
+            p.needsOffer = true
+            return
+        }
+        guard !p.sections.isEmpty else { return }
+        if p.subscriber == nil {
+            let peer = PeerConnection(configuration: peerConfiguration(p.subscriberCredentials, p))
+            let c = SFUConnection(id: SFUConnectionID(participant: p.id, role: .subscriber), peer: peer)
+            c.ufrags.append(p.subscriberCredentials.ufrag)
+            byUfrag[p.subscriberCredentials.ufrag] = c.id
+            p.subscriber = c
+        }
+        guard let conn = p.subscriber else { return }
+        var sections: [SDPOfferSection] = []
+        var offered: [SFUOfferedTrack] = []
+        for i in p.sections.indices {
+            let s = p.sections[i]
+            let kind: SDPMediaKind = s.kind == .audio ? .audio : .video
+            guard let t = s.track else {
+                sections.append(SDPOfferSection(mid: s.mid, kind: kind, direction: .inactive, disabled: true))
+                continue
+            }
+            if s.subscription == nil {
+                let sub = Subscription(slot: slot, outSSRC: randomSSRC(), outPayloadType: t.capability.payloadType,
+                                       mid: s.mid, destinationMap: RTPExtensionMap(),
+                                       clockRate: t.publication.codec.clockRate)
+                sub.preferredLayer = s.preferences.maxLayer
+                p.sections[i].subscription = sub
+            }
+            guard let sub = p.sections[i].subscription else { continue }
+            let cname = "\(t.publisher)"
+            sections.append(SDPOfferSection(
+                mid: s.mid, kind: kind, direction: .sendonly, codecs: [t.capability],
+                headerExtensions: Self.subscriberExtMaps(kind),
+                sendStream: SDPSendStream(ssrc: sub.outSSRC, cname: cname,
+                                          msid: SDPMsid(streamID: cname, trackID: "\(t.id)"))))
+            offered.append(SFUOfferedTrack(track: t.id, publisher: t.publisher, kind: t.kind, mid: s.mid))
+        }
+        let offer = conn.peer.createOffer(sections: sections)
+        p.offerSections = sections
+        p.lastOffer = offer
+        p.offerInFlight = true
+        p.needsOffer = false
+        events.push(.subscribeOffer(p.id, offer, offered))
+    }
+
+    /// Extensions on subscriber connections: what the router writes.
+    static func subscriberExtMaps(_ kind: SDPMediaKind) -> [SDPExtMap] {
+        switch kind {
+        case .audio:
+            return [SDPExtMap(id: 1, uri: SDPExtensionURI.audioLevel), SDPExtMap(id: 2, uri: SDPExtensionURI.absSendTime),
+                    SDPExtMap(id: 4, uri: SDPExtensionURI.mid)]
+        default:
+            return [SDPExtMap(id: 2, uri: SDPExtensionURI.absSendTime), SDPExtMap(id: 4, uri: SDPExtensionURI.mid)]
+        }
+    }
+
+    /// Adds every section's subscription to its publication once the subscriber connection is
+    /// secure; each waits for a keyframe, which is requested from the publisher.
+    private func startSubscriptions(_ slot: Int, now: Instant) {
+        guard slot >= 0, slot < participants.count, let p = participants[slot] else { return }
+        for s in p.sections {
+            guard let t = s.track, let sub = s.subscription,
+                  !t.publication.subscriptions.contains(where: { $0 === sub }) else { continue }
+            sub.paused = t.muted || s.preferences.paused
+            t.publication.add(sub)
+            if let owner = participant(t.publisher) { requestKeyframe(t, from: owner, now: now) }
+        }
+    }
+
+    // MARK: - Connections, outputs and timers
+
+    /// Moves a connection's queued transmits into the egress buffer and handles its events.
+    private func drain(_ c: SFUConnection, now: Instant) {
+        while let o = c.peer.pollOutput() {
+            switch o {
+            case .transmit(let bytes, let to, let from):
+                let ok = bytes.withUnsafeBytes { egress.push($0, connection: c.id, to: to, from: from) }
+                if ok {
+                    stats.transmits &+= 1
+                    stats.transmittedBytes &+= UInt64(bytes.count)
+                } else {
+                    stats.egressOverflow &+= 1
+                }
+            case .event(let e):
+                if case .stateChanged(let s) = e {
+                    events.push(.connectionStateChanged(c.id, s))
+                    if s == .connected, c.id.role == .subscriber { startSubscriptions(c.id.participant.slot, now: now) }
+                    if s == .connected, c.id.role == .publisher, let p = participant(c.id.participant) {
+                        sendKeyframeRequests(p, now: now)
+                    }
+                }
+            }
+        }
+        noteDeadline(c)
+    }
+
+    private func noteDeadline(_ c: SFUConnection) {
+        let d = c.peer.nextTimeout()?.0
+        if d != c.deadline {
+            c.deadline = d
+            timeoutDirty = true
+        }
+    }
+
+    private func runTimers(now: Instant) {
+        for p in participants.compactMap({ $0 }) {
+            for c in [p.publisher, p.subscriber].compactMap({ $0 }) {
+                if let (t, _) = c.peer.nextTimeout(), t <= now {
+                    c.peer.handleTimeout(now: now)
+                    drain(c, now: now)
+                }
+            }
+            var due = false
+            for i in p.keyframeThrottles.indices {
+                if let (t, _) = p.keyframeThrottles[i].nextTimeout(), t <= now {
+                    p.keyframeThrottles[i].handleTimeout(now: now)
+                    due = true
+                }
+            }
+            if due { sendKeyframeRequests(p, now: now) }
+        }
+        timeoutDirty = true
+    }
+
+    private func computeTimeout() -> (Instant, SFUTimeoutReason)? {
+        var best: (Instant, SFUTimeoutReason)?
+        for p in participants.compactMap({ $0 }) {
+            for c in [p.publisher, p.subscriber].compactMap({ $0 }) {
+                if let (t, r) = c.peer.nextTimeout(), best.map({ t < $0.0 }) ?? true { best = (t, .peer(c.id, r)) }
+            }
+            for k in p.keyframeThrottles {
+                if let (t, _) = k.nextTimeout(), best.map({ t < $0.0 }) ?? true { best = (t, .keyframeRequest(p.id)) }
+            }
+        }
+        return best
+    }
+
+    /// Starts a call: forgets egress datagrams of the previous call (the caller drained them).
+    private func beginCall() {
+        let lost = egress.reset()
+        if lost > 0 { stats.egressOverflow &+= UInt64(lost) }
+    }
+
+    private func forget(_ c: SFUConnection) {
+        for u in c.ufrags where byUfrag[u] == c.id { byUfrag[u] = nil }
+        for a in c.addresses where byAddress[a] == c.id { byAddress[a] = nil }
+        c.ufrags.removeAll()
+        c.addresses.removeAll()
+    }
+
+    // MARK: - Helpers
+
+    func participant(_ id: SFUParticipantID) -> SFUParticipant? {
+        guard id.slot >= 0, id.slot < participants.count, let p = participants[id.slot], p.id == id else { return nil }
+        return p
+    }
+
+    private func connectionObject(_ id: SFUConnectionID) -> SFUConnection? {
+        guard let p = participant(id.participant) else { return nil }
+        return id.role == .publisher ? p.publisher : p.subscriber
+    }
+
+    private func findTrack(_ id: SFUTrackID) -> SFUTrack? {
+        for p in participants.compactMap({ $0 }) {
+            if let t = p.tracks.first(where: { $0.id == id }) { return t }
+        }
+        return nil
+    }
+
+    private func randomSSRC() -> SSRC { SSRC(UInt32(truncatingIfNeeded: rng.next()) | 1) }
+
+    private func peerConfiguration(_ credentials: ICECredentials, _ p: SFUParticipant) -> PeerConnection.Configuration {
+        let ice = ICELiteAgent.Configuration(localCredentials: credentials, hostAddresses: configuration.hostAddresses)
+        return PeerConnection.Configuration(ice: .lite(ice), certificate: configuration.certificate,
+                                            dtls: DTLSConfiguration(), sessionID: String(p.rtcpSSRC.rawValue))
+    }
+
+    static func fingerprints(of d: SessionDescription) -> [DTLSFingerprint] {
+        if let m = d.media.first, !m.fingerprints.isEmpty { return m.fingerprints }
+        return d.fingerprints
+    }
+
+    static func trackCodec(_ c: NegotiatedCodec) -> TrackCodec {
+        switch c.type {
+        case .opus: return .opus
+        case .vp8: return .vp8
+        case .vp9: return .vp9
+        case .h264: return .h264
+        case .av1: return .av1
+        default: return .other(clockRate: c.clockRate)
+        }
+    }
+
+    /// The codec line subscriber offers carry: the router's capability with the publisher's
+    /// fmtp (e.g. the H.264 profile it sends).
+    static func subscriberCapability(_ c: NegotiatedCodec, kind: TrackKind) -> SDPCodecCapability {
+        var cap: SDPCodecCapability
+        switch c.type {
+        case .opus: cap = .opus
+        case .vp8: cap = .vp8
+        case .vp9: cap = .vp9
+        case .h264: cap = .h264
+        case .av1: cap = .av1
+        default:
+            cap = SDPCodecCapability(kind: kind == .audio ? .audio : .video, encodingName: c.encodingName,
+                                     clockRate: c.clockRate, channels: c.channels, payloadType: c.payloadType)
+        }
+        if !c.parameters.isEmpty { cap.parameters = c.parameters }
+        return cap
+    }
+}

@@ -1,0 +1,144 @@
+/// A participant of an ``SFURouter``: a slot and a generation, so a stale handle of a
+/// participant that left never reaches the one that took its slot.
+public struct SFUParticipantID: Hashable, Sendable, CustomStringConvertible {
+    public let slot: Int
+    public let generation: UInt32
+    public var description: String { "p\(slot).\(generation)" }
+}
+
+/// One of a participant's two peer connections: it offers on its publisher connection (the
+/// router answers), the router offers on its subscriber connection.
+public enum SFUConnectionRole: String, Sendable, Hashable {
+    case publisher
+    case subscriber
+}
+
+/// A connection of the router: which participant, which role.
+public struct SFUConnectionID: Hashable, Sendable, CustomStringConvertible {
+    public let participant: SFUParticipantID
+    public let role: SFUConnectionRole
+    public var description: String { "\(participant)/\(role.rawValue)" }
+}
+
+/// A published track, as events and API calls name it.
+public struct SFUTrackID: Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: UInt32
+    public var description: String { "track\(rawValue)" }
+}
+
+/// What the router tells about a published track.
+public struct SFUTrackInfo: Hashable, Sendable {
+    public let id: SFUTrackID
+    public let publisher: SFUParticipantID
+    public let kind: TrackKind
+    /// The mid on the publisher's connection.
+    public let publisherMid: Mid
+    /// Simulcast layers (rids), lowest first; empty when not simulcast.
+    public let rids: [Rid]
+}
+
+/// A track in a subscriber offer: which section carries it.
+public struct SFUOfferedTrack: Hashable, Sendable {
+    public let track: SFUTrackID
+    public let publisher: SFUParticipantID
+    public let kind: TrackKind
+    /// The mid on the subscriber's connection.
+    public let mid: Mid
+}
+
+/// What a subscriber wants of one track (`set-preferences`): the highest simulcast layer, or
+/// nothing at all.
+public struct SFUTrackPreferences: Hashable, Sendable {
+    /// Highest layer index wanted (0 the lowest); nil: the highest that arrives.
+    public var maxLayer: Int?
+    public var paused: Bool
+    public init(maxLayer: Int? = nil, paused: Bool = false) {
+        self.maxLayer = maxLayer
+        self.paused = paused
+    }
+}
+
+/// Something the application acts on (signaling, UI, metrics).
+public enum SFUEvent: Sendable {
+    /// A new subscriber offer for `participant`'s subscriber connection: send it, and hand
+    /// the answer to ``SFURouter/subscribeAnswer(_:from:now:)``. One is outstanding at a time.
+    case subscribeOffer(SFUParticipantID, SessionDescription, [SFUOfferedTrack])
+    case trackPublished(SFUTrackInfo)
+    case trackUnpublished(SFUTrackInfo)
+    /// A connection's transport changed state (`.connected` once ICE and DTLS are done).
+    case connectionStateChanged(SFUConnectionID, PeerTransportState)
+    /// A keyframe request (PLI or FIR) went to a publisher stream.
+    case keyframeRequested(SFUParticipantID, SSRC)
+}
+
+/// A datagram to send: `bytes` stays valid until the next call into the router.
+public struct SFUTransmit {
+    public let connection: SFUConnectionID
+    public let bytes: UnsafeRawBufferPointer
+    public let to: TransportAddress
+    /// The local address to send from (the socket the peer talks to).
+    public let from: TransportAddress
+}
+
+/// An output of ``SFURouter/pollOutput()``.
+public enum SFUOutput {
+    case transmit(SFUTransmit)
+    case event(SFUEvent)
+}
+
+/// What a router input is.
+public enum SFUInput {
+    /// A datagram that arrived on `local` from `from`, in a caller-owned buffer the router
+    /// may decrypt in place (give it ``SRTPSession/rtcpTrailerRoom`` bytes beyond `length`).
+    /// The router finds the connection: by remote address, or a STUN check's USERNAME.
+    case datagram(UnsafeMutableRawBufferPointer, length: Int, from: TransportAddress, local: TransportAddress)
+    /// The deadline of ``SFURouter/nextTimeout()`` passed.
+    case timeout
+}
+
+/// Why the router wants to be called back.
+public enum SFUTimeoutReason: Sendable, Hashable {
+    case peer(SFUConnectionID, PeerTimeoutReason)
+    case keyframeRequest(SFUParticipantID)
+}
+
+/// A refused API call.
+public struct SFURouterError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: Sendable, Hashable {
+        case unknownParticipant
+        case unknownTrack
+        case badOffer
+        case badAnswer
+        case noOfferOutstanding
+    }
+    public let code: Code
+    public let message: String
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+    public var description: String { "\(code): \(message)" }
+}
+
+/// Counters of the router (read at scrape time; nothing per packet but integer adds).
+public struct SFURouterStats: Sendable, Hashable {
+    public var datagramsIn: UInt64 = 0
+    /// Datagrams from an address no connection knows that were not a STUN check naming a
+    /// local ufrag.
+    public var unknownSource: UInt64 = 0
+    public var rtpIn: UInt64 = 0
+    public var rtcpIn: UInt64 = 0
+    /// RTP the router could not route (unknown SSRC, repair stream, a subscriber sending).
+    public var unroutable: UInt64 = 0
+    public var transmits: UInt64 = 0
+    public var transmittedBytes: UInt64 = 0
+    /// Egress packets that could not be protected (transport not secure yet).
+    public var egressFailures: UInt64 = 0
+    /// Transmits dropped because the egress buffer was full or the caller did not drain
+    /// ``SFURouter/pollOutput()`` before the next call.
+    public var egressOverflow: UInt64 = 0
+    public var keyframeRequestsSent: UInt64 = 0
+    /// Datagrams the transports dropped, by ``PeerDropReason`` (`allCases` order).
+    public var peerDrops = [UInt64](repeating: 0, count: PeerDropReason.allCases.count)
+    public init() {}
+}

@@ -1,0 +1,348 @@
+import Testing
+@testable import RTCCore
+
+/// A datagram on the emulated network between a client and the router.
+struct RouterDatagram: Sendable {
+    var bytes: [UInt8]
+    var from: TransportAddress
+    var to: TransportAddress
+}
+
+/// A packet a client received on its subscriber connection, decrypted.
+struct ReceivedRTP {
+    var at: Instant
+    var ssrc: UInt32
+    var sequence: UInt16
+    var timestamp: UInt32
+    var payloadType: UInt8
+    var keyframe: Bool
+    /// The publisher's (participant index, kind, frame number) carried in the payload.
+    var origin: Int
+    var kind: TrackKind
+    var frame: Int
+}
+
+/// One participant's browser-like client: a publisher connection (full ICE agent, offers
+/// audio + VP8 video) and a subscriber connection (answers the router's offers).
+final class RouterTestClient {
+    let index: Int
+    var publisherAddress: TransportAddress
+    let subscriberAddress: TransportAddress
+    var id: SFUParticipantID!
+    var publisher: PeerConnection?
+    var subscriber: PeerConnection?
+    var uplink: NetworkEmulator<RouterDatagram>
+    var downlink: NetworkEmulator<RouterDatagram>
+    var received: [ReceivedRTP] = []
+    var rtcpReceivedOnPublisher: [[UInt8]] = []
+    var offersAnswered = 0
+    var offeredTracks: [SFUOfferedTrack] = []
+    var keyframeRequested = true
+    var audioSequence: UInt16 = 100
+    var videoSequence: UInt16 = 5_000
+    var frame = 0
+    var audioSSRC: UInt32 { 0xA000_0000 | UInt32(index) }
+    var videoSSRC: UInt32 { 0xB000_0000 | UInt32(index) }
+    var midExtensionID: UInt8 = 0
+    var publishing = true
+
+    init(index: Int, conditions: LinkConditions, seed: UInt64) {
+        self.index = index
+        publisherAddress = TransportAddress("10.0.1.\(index + 1):5000")!
+        subscriberAddress = TransportAddress("10.0.1.\(index + 1):5001")!
+        uplink = NetworkEmulator(conditions: conditions, seed: seed &+ UInt64(index) &* 2)
+        downlink = NetworkEmulator(conditions: conditions, seed: seed &+ UInt64(index) &* 2 &+ 1)
+    }
+
+    func configuration(_ address: TransportAddress, ufrag: String,
+                       certificate: DTLSCertificate = DTLSTestCertificates.alice) -> PeerConnection.Configuration {
+        let ice = ICEAgent.Configuration(
+            localCredentials: ICECredentials(ufrag: ufrag, pwd: "clientPasswordOf24Chars+\(index)"),
+            hostAddresses: [ICEHostAddress(base: address)], seed: UInt64(index) &+ 77)
+        return PeerConnection.Configuration(ice: .full(ice), certificate: certificate,
+                                            sessionID: String(1000 + index))
+    }
+
+    var connections: [PeerConnection] { [publisher, subscriber].compactMap { $0 } }
+
+    /// Sends one 20 ms audio packet and, every other call, one video frame (a keyframe when
+    /// one was asked for).
+    func sendMedia(tick: Int) {
+        guard publishing, let pub = publisher, pub.isSecure else { return }
+        audioSequence &+= 1
+        _ = pub.sendRTP(packet(pt: 111, seq: audioSequence, ts: UInt32(tick) &* 960, ssrc: audioSSRC,
+                               mid: "0", payload: [0xFC, UInt8(index), 0, 0] + [UInt8](repeating: 1, count: 60)))
+        guard tick % 2 == 0 else { return }
+        frame += 1
+        let key = keyframeRequested
+        keyframeRequested = false
+        let f = UInt8(truncatingIfNeeded: frame)
+        let fh = UInt8(truncatingIfNeeded: frame >> 8)
+        // Two packets per frame: the first starts it (S bit), the second ends it (marker).
+        for part in 0..<2 {
+            videoSequence &+= 1
+            var vp8: [UInt8] = [part == 0 ? 0x10 : 0x00]
+            if part == 0 {
+                vp8 += key ? [0x50, 0x42, 0x00, 0x9D, 0x01, 0x2A, 0x80, 0x02, 0x68, 0x01]
+                    : [0x51, 0x42, 0x00, 0, 0, 0, 0, 0, 0, 0]
+            }
+            vp8 += [0xEE, UInt8(index), fh, f] + [UInt8](repeating: 2, count: 400)
+            _ = pub.sendRTP(packet(pt: 96, seq: videoSequence, ts: UInt32(frame) &* 3_000, ssrc: videoSSRC,
+                                   mid: "1", payload: vp8, marker: part == 1))
+        }
+    }
+
+    /// An RTP packet with the mid header extension (one-byte form).
+    func packet(pt: UInt8, seq: UInt16, ts: UInt32, ssrc: UInt32, mid: String, payload: [UInt8],
+                marker: Bool = false) -> [UInt8] {
+        var p: [UInt8] = [0x90, (marker ? 0x80 : 0) | pt, UInt8(seq >> 8), UInt8(seq & 0xFF),
+                          UInt8(ts >> 24), UInt8((ts >> 16) & 0xFF), UInt8((ts >> 8) & 0xFF), UInt8(ts & 0xFF),
+                          UInt8(ssrc >> 24), UInt8((ssrc >> 16) & 0xFF), UInt8((ssrc >> 8) & 0xFF), UInt8(ssrc & 0xFF),
+                          0xBE, 0xDE, 0x00, 0x01, midExtensionID << 4, mid.utf8.first ?? 0x30, 0x00, 0x00]
+        p += payload
+        return p
+    }
+
+    /// Records what arrived on the subscriber connection; PLIs on the publisher connection
+    /// make the next frame a keyframe.
+    func handle(_ result: PeerReceive, buffer: UnsafeMutableRawBufferPointer, onPublisher: Bool, now: Instant) {
+        switch result {
+        case .rtp(let h, _, let length) where !onPublisher:
+            let payload = h.payload(in: UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
+            if h.payloadType.rawValue == 111, payload.count >= 2 {
+                received.append(ReceivedRTP(at: now, ssrc: h.ssrc.rawValue, sequence: h.sequenceNumber.rawValue,
+                                            timestamp: h.timestamp, payloadType: 111, keyframe: false,
+                                            origin: Int(payload[1]), kind: .audio, frame: 0))
+            } else if let d = try? VP8PayloadDescriptor.parse(payload) {
+                let body = Array(payload[d.length...])
+                let marker = body.firstIndex(of: 0xEE)
+                var origin = -1, frame = -1
+                if let m = marker, m + 3 < body.count {
+                    origin = Int(body[m + 1])
+                    frame = Int(body[m + 2]) << 8 | Int(body[m + 3])
+                }
+                received.append(ReceivedRTP(at: now, ssrc: h.ssrc.rawValue, sequence: h.sequenceNumber.rawValue,
+                                            timestamp: h.timestamp, payloadType: h.payloadType.rawValue,
+                                            keyframe: d.isKeyframe && d.isStartOfFrame, origin: origin,
+                                            kind: .video, frame: frame))
+            }
+        case .rtcp(let length) where onPublisher:
+            let bytes = Array(UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
+            rtcpReceivedOnPublisher.append(bytes)
+            var it = RTCPCompoundIterator(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), paddingPolicy: .anyPacket)
+            while let slice = try? it.next() {
+                switch try? RTCPPacket.parse(slice) {
+                case .pictureLossIndication(let pli) where pli.mediaSSRC.rawValue == videoSSRC: keyframeRequested = true
+                case .fullIntraRequest: keyframeRequested = true
+                default: break
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    func received(from origin: Int, kind: TrackKind) -> [ReceivedRTP] {
+        received.filter { $0.origin == origin && $0.kind == kind }
+    }
+}
+
+/// An ``SFURouter`` and its clients in one process, in virtual time over seeded
+/// ``NetworkEmulator`` links; ``run(for:)`` advances to the earliest timer or delivery.
+final class RouterTestWorld {
+    static let routerAddress = TransportAddress("10.0.0.100:40000")!
+    let router: SFURouter
+    var clients: [RouterTestClient] = []
+    var now = Instant(nanoseconds: 1_000_000_000)
+    var events: [(Instant, SFUEvent)] = []
+    let conditions: LinkConditions
+    let seed: UInt64
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
+    var tick = 0
+
+    init(conditions: LinkConditions = LinkConditions(delay: .milliseconds(10)), seed: UInt64 = 7) {
+        self.conditions = conditions
+        self.seed = seed
+        router = SFURouter(configuration: .init(certificate: DTLSTestCertificates.bob,
+                                                hostAddresses: [ICEHostAddress(base: Self.routerAddress)], seed: seed))
+    }
+
+    deinit { buffer.deallocate() }
+
+    static func credentials(_ ufrag: String) -> ICECredentials {
+        ICECredentials(ufrag: ufrag, pwd: "routerPasswordOf24Chars+\(ufrag)")
+    }
+
+    /// A participant joins and publishes audio + video.
+    @discardableResult
+    func join(publish: Bool = true) throws -> RouterTestClient {
+        let c = RouterTestClient(index: clients.count, conditions: conditions, seed: seed)
+        clients.append(c)
+        c.id = router.addParticipant(publisherCredentials: Self.credentials("pub\(c.index)"),
+                                     subscriberCredentials: Self.credentials("sub\(c.index)"))
+        collect()
+        if publish { try self.publish(c) }
+        return c
+    }
+
+    func publish(_ c: RouterTestClient, fresh: Bool = false) throws {
+        if fresh {
+            // A reloaded page: the old connection goes, the new one comes from a new port.
+            c.publisher?.close(now: now)
+            c.publisher = nil
+            c.publisherAddress = TransportAddress(ip: c.publisherAddress.ip, port: c.publisherAddress.port &+ 10)
+        }
+        // A new page has a new DTLS certificate (browsers make one per peer connection).
+        let pub = PeerConnection(configuration: c.configuration(
+            c.publisherAddress, ufrag: "cpub\(c.index)\(fresh ? "r" : "")",
+            certificate: fresh ? DTLSTestCertificates.mallory : DTLSTestCertificates.alice))
+        let offer = try PeerPair.reparse(pub.createOffer(sections: [
+            SDPOfferSection(mid: Mid("0")!, kind: .audio, direction: .sendonly),
+            SDPOfferSection(mid: Mid("1")!, kind: .video, direction: .sendonly),
+        ]))
+        let answer = try router.publish(offer: offer, from: c.id,
+                                        restartCredentials: fresh ? Self.credentials("pub\(c.index)r") : nil, now: now)
+        try pub.setRemoteAnswer(PeerPair.reparse(answer), now: now)
+        if let n = pub.negotiated,
+           let e = n.media.first?.extMaps.first(where: { $0.uri == SDPExtensionURI.mid }),
+           let id = SDPHeaderExtensionIDs.wireID(e.id) {
+            c.midExtensionID = id
+        }
+        c.publisher = pub
+        c.keyframeRequested = true
+        collect()
+    }
+
+    /// Takes the router's outputs: datagrams onto the downlinks, offers answered by clients.
+    func collect() {
+        var pendingOffers: [(SFUParticipantID, SessionDescription, [SFUOfferedTrack])] = []
+        while let o = router.pollOutput() {
+            switch o {
+            case .transmit(let t):
+                guard let c = clients.first(where: { $0.publisherAddress == t.to || $0.subscriberAddress == t.to }) else {
+                    continue
+                }
+                c.downlink.send(RouterDatagram(bytes: Array(t.bytes), from: t.from, to: t.to), size: t.bytes.count, now: now)
+            case .event(let e):
+                events.append((now, e))
+                if case .subscribeOffer(let id, let sdp, let tracks) = e { pendingOffers.append((id, sdp, tracks)) }
+            }
+        }
+        for (id, sdp, tracks) in pendingOffers {
+            guard let c = clients.first(where: { $0.id == id }) else { continue }
+            do {
+                let offer = try PeerPair.reparse(sdp)
+                var o = SDPAnswerOptions(sessionID: "0")
+                o.audioDirection = .recvonly
+                o.videoDirection = .recvonly
+                o.preferredSetup = .active
+                let answer: SessionDescription
+                if let sub = c.subscriber {
+                    answer = try sub.answer(offer: offer, options: o, now: now)
+                } else {
+                    let (sub, a) = try PeerConnection.answer(
+                        offer: offer, configuration: c.configuration(c.subscriberAddress, ufrag: "csub\(c.index)"),
+                        options: o, now: now)
+                    c.subscriber = sub
+                    answer = a
+                }
+                c.offersAnswered += 1
+                c.offeredTracks = tracks
+                try router.subscribeAnswer(PeerPair.reparse(answer), from: id, now: now)
+            } catch {
+                Issue.record("client \(c.index) could not answer: \(error)")
+            }
+            collect()
+        }
+    }
+
+    /// Moves client transmits onto the uplinks.
+    private func shuttleClients() {
+        for c in clients {
+            for pc in c.connections {
+                while let o = pc.pollOutput() {
+                    if case .transmit(let bytes, let to, let from) = o {
+                        c.uplink.send(RouterDatagram(bytes: bytes, from: from, to: to), size: bytes.count, now: now)
+                    }
+                }
+            }
+        }
+    }
+
+    private func deliver() -> Bool {
+        var moved = false
+        for c in clients {
+            while let d = c.uplink.poll(now: now) {
+                moved = true
+                guard d.bytes.count + SRTPSession.rtcpTrailerRoom <= buffer.count else { continue }
+                d.bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+                router.handle(.datagram(buffer, length: d.bytes.count, from: d.from, local: d.to), now: now)
+                collect()
+            }
+            while let d = c.downlink.poll(now: now) {
+                moved = true
+                guard d.bytes.count + SRTPSession.rtcpTrailerRoom <= buffer.count else { continue }
+                d.bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+                let onPublisher = d.to == c.publisherAddress
+                guard let pc = onPublisher ? c.publisher : c.subscriber else { continue }
+                let r = pc.handle(datagram: buffer, length: d.bytes.count, from: d.from, local: d.to, now: now)
+                c.handle(r, buffer: buffer, onPublisher: onPublisher, now: now)
+            }
+        }
+        return moved
+    }
+
+    /// Advances virtual time; with `media`, every client sends audio each 20 ms and video
+    /// each 40 ms.
+    func run(for duration: Duration, media: Bool = false) {
+        let end = now + duration
+        var nextMedia = now
+        var spins = 0
+        while now <= end {
+            shuttleClients()
+            if deliver() { continue }
+            if media, now >= nextMedia {
+                tick += 1
+                for c in clients { c.sendMedia(tick: tick) }
+                nextMedia = now + .milliseconds(20)
+                continue
+            }
+            var next: Instant? = media ? nextMedia : nil
+            func consider(_ t: Instant?) { if let t, next.map({ t < $0 }) ?? true { next = t } }
+            consider(router.nextTimeout()?.0)
+            for c in clients {
+                for pc in c.connections { consider(pc.nextTimeout()?.0) }
+                consider(c.uplink.nextTimeout())
+                consider(c.downlink.nextTimeout())
+            }
+            guard let t = next, t <= end else { break }
+            if t > now {
+                now = t
+                spins = 0
+            } else {
+                spins += 1
+                if spins > 100_000 {
+                    Issue.record("virtual time does not advance at \(now)")
+                    return
+                }
+            }
+            if let (rt, _) = router.nextTimeout(), rt <= now {
+                router.handle(.timeout, now: now)
+                collect()
+            }
+            for c in clients {
+                for pc in c.connections {
+                    if let (pt, _) = pc.nextTimeout(), pt <= now { pc.handleTimeout(now: now) }
+                }
+            }
+        }
+        now = max(now, end)
+    }
+
+    func allConnected() -> Bool {
+        clients.allSatisfy { c in
+            c.connections.allSatisfy { $0.state == .connected }
+                && router.connection(SFUConnectionID(participant: c.id, role: .publisher))?.state == .connected
+        }
+    }
+}

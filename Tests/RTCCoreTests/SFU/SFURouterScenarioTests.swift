@@ -1,0 +1,138 @@
+import Testing
+@testable import RTCCore
+
+/// Rooms through one ``SFURouter`` in virtual time: real ICE, DTLS and SRTP on every
+/// connection, seeded network emulation, no sockets, no sleeps.
+@Suite struct SFURouterScenarioTests {
+    /// Sequence numbers of one received stream, in arrival order, are gap-free.
+    func expectContinuous(_ packets: [ReceivedRTP], _ what: String) {
+        for (a, b) in zip(packets, packets.dropFirst()) where b.sequence != a.sequence &+ 1 {
+            Issue.record("\(what): sequence \(a.sequence) then \(b.sequence)")
+            return
+        }
+    }
+
+    @Test func threeParticipantsReceiveEachOther() throws {
+        let world = RouterTestWorld()
+        for _ in 0..<3 { try world.join() }
+        world.run(for: .seconds(2))
+        #expect(world.allConnected())
+        world.run(for: .seconds(3), media: true)
+        for c in world.clients {
+            #expect(c.offersAnswered >= 1)
+            for other in world.clients where other.index != c.index {
+                let audio = c.received(from: other.index, kind: .audio)
+                let video = c.received(from: other.index, kind: .video)
+                // 3 s of media at 50 audio packets/s and 2 video packets per 40 ms frame.
+                #expect(audio.count > 120, "client \(c.index) got \(audio.count) audio packets of \(other.index)")
+                #expect(video.count > 120, "client \(c.index) got \(video.count) video packets of \(other.index)")
+                #expect(video.first?.keyframe == true, "video of \(other.index) to \(c.index) starts on a keyframe")
+                #expect(Set(audio.map(\.ssrc)).count == 1 && Set(video.map(\.ssrc)).count == 1)
+                #expect(audio.first?.ssrc != other.audioSSRC, "the router rewrites SSRCs")
+                expectContinuous(audio, "audio \(other.index)→\(c.index)")
+                expectContinuous(video, "video \(other.index)→\(c.index)")
+            }
+            // Nothing of its own comes back.
+            #expect(c.received(from: c.index, kind: .audio).isEmpty)
+        }
+        let s = world.router.stats
+        #expect(s.egressOverflow == 0 && s.egressFailures == 0)
+        #expect(s.keyframeRequestsSent >= 2)
+    }
+
+    @Test func aParticipantThatLeavesIsGoneForEveryone() throws {
+        let world = RouterTestWorld()
+        for _ in 0..<3 { try world.join() }
+        world.run(for: .seconds(2))
+        world.run(for: .seconds(1), media: true)
+        let leaving = world.clients[2]
+        let tracks = world.router.tracks(of: leaving.id).map(\.id)
+        #expect(tracks.count == 2)
+        world.router.removeParticipant(leaving.id, now: world.now)
+        leaving.publishing = false
+        world.collect()
+        let unpublished = world.events.compactMap { e -> SFUTrackID? in
+            if case .trackUnpublished(let t) = e.1 { return t.id } else { return nil }
+        }
+        #expect(Set(unpublished) == Set(tracks))
+        let before = world.clients[0].received(from: 2, kind: .video).count
+        let beforeB = world.clients[1].received(from: 0, kind: .video).count
+        world.run(for: .seconds(1), media: true)
+        // Nothing more of the one who left; the others carry on.
+        #expect(world.clients[0].received(from: 2, kind: .video).count == before)
+        #expect(world.clients[1].received(from: 0, kind: .video).count > beforeB + 40)
+        #expect(world.router.participantIDs.count == 2)
+        // Its handle is dead: a newcomer in its slot is not reachable through it.
+        let newcomer = try world.join()
+        #expect(newcomer.id.slot == leaving.id.slot && newcomer.id != leaving.id)
+        #expect(world.router.tracks(of: leaving.id).isEmpty)
+    }
+
+    @Test func aPublisherRestartKeepsSubscribersContinuous() throws {
+        let world = RouterTestWorld()
+        for _ in 0..<2 { try world.join() }
+        world.run(for: .seconds(2))
+        world.run(for: .seconds(1), media: true)
+        // Client 0 reloads: a new publisher peer connection (new DTLS session, new ufrag),
+        // new SSRCs and sequence numbers from zero.
+        let c = world.clients[0]
+        c.audioSequence = 0
+        c.videoSequence = 0
+        let before = world.clients[1].received(from: 0, kind: .video).count
+        #expect(before > 40)
+        try world.publish(c, fresh: true)
+        world.run(for: .seconds(2), media: true)
+        let video = world.clients[1].received(from: 0, kind: .video)
+        let audio = world.clients[1].received(from: 0, kind: .audio)
+        #expect(Set(video.map(\.ssrc)).count == 1, "one outgoing video stream across the restart")
+        expectContinuous(video, "video across the restart")
+        expectContinuous(audio, "audio across the restart")
+        #expect(video.count > before + 80, "video resumed after the restart")
+        // The first packet after the restart starts a keyframe.
+        if before < video.count { #expect(video[before].keyframe) }
+    }
+
+    @Test func pausedAndMutedTracksStopAndResume() throws {
+        let world = RouterTestWorld()
+        for _ in 0..<2 { try world.join() }
+        world.run(for: .seconds(2))
+        world.run(for: .seconds(1), media: true)
+        let sub = world.clients[1]
+        let video = try #require(world.router.tracks(of: world.clients[0].id).first { $0.kind == .video })
+        try world.router.setPreferences(SFUTrackPreferences(paused: true), track: video.id, for: sub.id, now: world.now)
+        let paused = sub.received(from: 0, kind: .video).count
+        world.run(for: .seconds(1), media: true)
+        #expect(sub.received(from: 0, kind: .video).count == paused)
+        #expect(sub.received(from: 0, kind: .audio).count > 100, "audio keeps flowing")
+        try world.router.setPreferences(SFUTrackPreferences(), track: video.id, for: sub.id, now: world.now)
+        world.run(for: .seconds(1), media: true)
+        let after = sub.received(from: 0, kind: .video)
+        #expect(after.count > paused + 30)
+        expectContinuous(after, "video across the pause")
+        // The host mutes audio: nothing of it is forwarded until unmuted.
+        let audioTrack = try #require(world.router.tracks(of: world.clients[0].id).first { $0.kind == .audio })
+        try world.router.setMuted(true, track: audioTrack.id, now: world.now)
+        let muted = sub.received(from: 0, kind: .audio).count
+        world.run(for: .milliseconds(500), media: true)
+        #expect(sub.received(from: 0, kind: .audio).count == muted)
+        #expect(throws: SFURouterError.self) {
+            try world.router.setMuted(true, track: SFUTrackID(rawValue: 999), now: world.now)
+        }
+    }
+
+    @Test func badSignalingInputIsRefusedWithTypedErrors() throws {
+        let world = RouterTestWorld()
+        let c = try world.join()
+        // An answer with no offer outstanding for a participant that has nothing to receive.
+        let lonely = try world.join(publish: false)
+        let some = try PeerPair.reparse(PeerConnection(configuration: c.configuration(c.subscriberAddress, ufrag: "xx00"))
+            .createOffer(sections: [SDPOfferSection(mid: Mid("0")!, kind: .audio, direction: .sendonly)]))
+        #expect(throws: SFURouterError.self) { try world.router.subscribeAnswer(some, from: SFUParticipantID(slot: 9, generation: 1), now: world.now) }
+        _ = lonely
+        // An offer without ICE credentials or fingerprints is refused, the participant stays.
+        let text = some.serialized().split(separator: "\r\n").filter { !$0.hasPrefix("a=fingerprint") }
+        let broken = try SessionDescription.parse(text.joined(separator: "\r\n") + "\r\n")
+        #expect(throws: SFURouterError.self) { _ = try world.router.publish(offer: broken, from: c.id, now: world.now) }
+        #expect(world.router.participantIDs.contains(c.id))
+    }
+}
