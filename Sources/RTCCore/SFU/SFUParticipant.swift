@@ -32,6 +32,13 @@ final class SFUTrack {
     var keyframeRequestPending = false
     /// A keyframe was wanted for this layer before its SSRC was learned.
     var unresolvedKeyframeLayer: Int?
+    /// RFC 3550 receive statistics per layer, created on the layer's first packet.
+    var layerStatistics: [ReceiveStreamStatistics?]
+    /// Bytes received in the current report window.
+    var bytesInWindow: UInt64 = 0
+    /// RFC 6464 loudness (127 - level) summed over the current active-speaker window.
+    var loudnessSum: Double = 0
+    var loudnessCount = 0
 
     init(id: SFUTrackID, publisher: SFUParticipantID, kind: TrackKind, publisherMid: Mid, rids: [Rid],
          publication: Publication, capability: SDPCodecCapability) {
@@ -42,6 +49,7 @@ final class SFUTrack {
         self.rids = rids
         self.publication = publication
         self.capability = capability
+        self.layerStatistics = Array(repeating: nil, count: max(1, rids.count))
     }
 
     var codec: TrackCodec { publication.codec }
@@ -61,6 +69,7 @@ struct SFUSubscriberSection {
 /// A participant's state in the router.
 final class SFUParticipant {
     let id: SFUParticipantID
+    let room: SFURoomID
     let publisherCredentials: ICECredentials
     let subscriberCredentials: ICECredentials
     /// The SSRC the router's RTCP to this participant carries as sender.
@@ -80,9 +89,10 @@ final class SFUParticipant {
     var offerInFlight = false
     var needsOffer = false
 
-    init(id: SFUParticipantID, publisherCredentials: ICECredentials, subscriberCredentials: ICECredentials,
-         rtcpSSRC: SSRC) {
+    init(id: SFUParticipantID, room: SFURoomID, publisherCredentials: ICECredentials,
+         subscriberCredentials: ICECredentials, rtcpSSRC: SSRC) {
         self.id = id
+        self.room = room
         self.publisherCredentials = publisherCredentials
         self.subscriberCredentials = subscriberCredentials
         self.rtcpSSRC = rtcpSSRC

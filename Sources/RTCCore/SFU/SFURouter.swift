@@ -33,18 +33,27 @@ public final class SFURouter {
         public var keyframeRequestInterval: Duration
         /// Egress slots: the most datagrams one call can produce.
         public var egressSlots: Int
+        /// Active speaker every interval, quality every other one.
+        public var reportInterval: Duration
+        /// Sent to every video publisher as REMB each second, until the router runs
+        /// congestion control (without feedback a browser never sends its top simulcast
+        /// layer); nil: none.
+        public var publisherBitrate: UInt64?
 
         public init(certificate: DTLSCertificate, hostAddresses: [ICEHostAddress], seed: UInt64 = 1,
                     publisherExtensions: [String] = SDPHeaderExtensionIDs.routerURIs.filter {
                         $0 != SDPExtensionURI.transportWideCC
                     },
-                    keyframeRequestInterval: Duration = .milliseconds(500), egressSlots: Int = 2_048) {
+                    keyframeRequestInterval: Duration = .milliseconds(500), egressSlots: Int = 2_048,
+                    reportInterval: Duration = .milliseconds(500), publisherBitrate: UInt64? = 2_500_000) {
             self.certificate = certificate
             self.hostAddresses = hostAddresses
             self.seed = seed
             self.publisherExtensions = publisherExtensions
             self.keyframeRequestInterval = keyframeRequestInterval
             self.egressSlots = egressSlots
+            self.reportInterval = reportInterval
+            self.publisherBitrate = publisherBitrate
         }
     }
 
@@ -66,6 +75,13 @@ public final class SFURouter {
     /// The earliest deadline, recomputed only after something changed one.
     private var cachedTimeout: (Instant, SFUTimeoutReason)?
     private var timeoutDirty = true
+    /// The next report (nil while nobody is in the router).
+    private var nextReport: Instant?
+    private var reportCount = 0
+    private var currentSpeaker: [SFURoomID: SFUParticipantID] = [:]
+    /// Sees every decrypted packet received and every packet before it is protected (for
+    /// `--capture`); nil costs one check per packet.
+    public var tap: ((SFUConnectionID, UnsafeRawBufferPointer, SFUTapDirection) -> Void)?
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -108,8 +124,8 @@ public final class SFURouter {
 
     /// Adds a participant. `publisherCredentials` and `subscriberCredentials` are its two
     /// connections' ICE credentials, from a secure random source (RFC 8445 §5.3).
-    public func addParticipant(publisherCredentials: ICECredentials, subscriberCredentials: ICECredentials)
-        -> SFUParticipantID
+    public func addParticipant(room: SFURoomID, publisherCredentials: ICECredentials,
+                               subscriberCredentials: ICECredentials, now: Instant) -> SFUParticipantID
     {
         beginCall()
         generation &+= 1
@@ -119,11 +135,15 @@ public final class SFURouter {
             participants.append(nil)
         }
         let id = SFUParticipantID(slot: slot, generation: generation)
-        participants[slot] = SFUParticipant(id: id, publisherCredentials: publisherCredentials,
+        participants[slot] = SFUParticipant(id: id, room: room, publisherCredentials: publisherCredentials,
                                             subscriberCredentials: subscriberCredentials,
                                             rtcpSSRC: randomSSRC())
-        // Everything already published is offered to the newcomer.
-        for other in participants.compactMap({ $0 }) where other.id != id {
+        if nextReport == nil {
+            nextReport = now + configuration.reportInterval
+            timeoutDirty = true
+        }
+        // Everything already published in the room is offered to the newcomer.
+        for other in participants.compactMap({ $0 }) where other.id != id && other.room == room {
             for t in other.tracks { participants[slot]?.addSection(for: t) }
         }
         renegotiateSubscriber(slot)
@@ -151,6 +171,8 @@ public final class SFURouter {
         }
         participants[id.slot] = nil
         freeSlots.append(id.slot)
+        if currentSpeaker[p.room] == id { currentSpeaker[p.room] = nil }
+        if participants.allSatisfy({ $0 == nil }) { nextReport = nil }
         if !p.tracks.isEmpty {
             for i in participants.indices { renegotiateSubscriber(i) }
         }
@@ -269,10 +291,14 @@ public final class SFURouter {
         drain(conn, now: now)
         for t in newTracks {
             events.push(.trackPublished(t.info))
-            for i in participants.indices where i != id.slot { participants[i]?.addSection(for: t) }
+            for i in participants.indices where i != id.slot && participants[i]?.room == p.room {
+                participants[i]?.addSection(for: t)
+            }
         }
         if !newTracks.isEmpty {
-            for i in participants.indices where i != id.slot { renegotiateSubscriber(i) }
+            for i in participants.indices where i != id.slot && participants[i]?.room == p.room {
+                renegotiateSubscriber(i)
+            }
         }
         timeoutDirty = true
         return answer
@@ -334,6 +360,23 @@ public final class SFURouter {
         if p.needsOffer { renegotiateSubscriber(id.slot) }
         timeoutDirty = true
     }
+
+    /// Makes a new subscriber offer for `id` now, replacing one outstanding (a reconnected
+    /// signaling channel lost it).
+    public func renegotiate(_ id: SFUParticipantID) {
+        beginCall()
+        guard let p = participant(id) else { return }
+        p.offerInFlight = false
+        renegotiateSubscriber(id.slot)
+    }
+
+    /// Closes every connection (graceful shutdown) and removes every participant.
+    public func removeAll(now: Instant) {
+        for id in participantIDs { removeParticipant(id, now: now) }
+    }
+
+    /// The room of a participant.
+    public func room(of id: SFUParticipantID) -> SFURoomID? { participant(id)?.room }
 
     /// `set-preferences`: the highest layer `subscriber` wants of `track`, or a pause.
     public func setPreferences(_ preferences: SFUTrackPreferences, track: SFUTrackID, for subscriber: SFUParticipantID,
@@ -410,6 +453,7 @@ public final class SFURouter {
         case .rtcp(let length):
             stats.rtcpIn &+= 1
             let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+            if let tap { tap(c.id, packet, .received) }
             if id.role == .subscriber { subscriberRTCP(packet, from: p, now: now) }
         case .handled:
             drain(c, now: now)
@@ -429,11 +473,23 @@ public final class SFURouter {
             return
         }
         let track = p.tracks[r.publication]
+        let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+        if let tap, let c = p.publisher { tap(c.id, packet, .received) }
+        if r.layer >= 0, r.layer < track.layerStatistics.count {
+            if track.layerStatistics[r.layer] == nil {
+                track.layerStatistics[r.layer] = ReceiveStreamStatistics(ssrc: header.ssrc, clockRate: track.codec.clockRate)
+            }
+            track.layerStatistics[r.layer]?.handlePacket(header, now: now)
+        }
+        track.bytesInWindow &+= UInt64(length)
+        if track.kind == .audio, let level = values.audioLevel, !track.muted {
+            track.loudnessSum += Double(127 &- Int(level.level))
+            track.loudnessCount &+= 1
+        }
         if track.keyframeRequestPending, track.codec.needsKeyframeToStart, header.payloadLength > 0,
-           track.codec.isKeyframeStart(header.payload(in: UnsafeRawBufferPointer(rebasing: buffer[0..<length]))) {
+           track.codec.isKeyframeStart(header.payload(in: packet)) {
             keyframeArrived(p, ssrc: header.ssrc, now: now)
         }
-        let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
         let egressLimit = Self.maximumPacketSize
         track.publication.forward(
             packet: packet, header: header, layer: r.layer, now: now,
@@ -451,6 +507,7 @@ public final class SFURouter {
             stats.egressFailures &+= 1
             return
         }
+        if let tap { tap(c.id, UnsafeRawBufferPointer(rebasing: slot[0..<length]), .sent) }
         guard let n = try? c.peer.protectRTP(slot, length: length) else {
             stats.egressFailures &+= 1
             return
@@ -534,7 +591,9 @@ public final class SFURouter {
                 case .pli(let pli): ok = (try? pli.write(to: &w)) != nil
                 case .fir(let fir): ok = (try? fir.write(to: &w)) != nil
                 }
-                guard ok, let n = try? c.peer.protectRTCP(slot, length: w.position) else { continue }
+                guard ok else { continue }
+                if let tap { tap(c.id, UnsafeRawBufferPointer(rebasing: slot[0..<w.position]), .sent) }
+                guard let n = try? c.peer.protectRTCP(slot, length: w.position) else { continue }
                 egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
                 stats.keyframeRequestsSent &+= 1
                 stats.transmits &+= 1
@@ -679,11 +738,81 @@ public final class SFURouter {
             }
             if due { sendKeyframeRequests(p, now: now) }
         }
+        if let r = nextReport, now >= r {
+            report(now: now)
+            nextReport = now + configuration.reportInterval
+        }
         timeoutDirty = true
     }
 
+    // MARK: - Reports
+
+    /// Each interval: the active speaker of each room; every other one: each publisher's
+    /// quality, and the REMB allowance to video publishers.
+    private func report(now: Instant) {
+        reportCount &+= 1
+        var rooms: [SFURoomID: [(id: SFUParticipantID, mean: Double?)]] = [:]
+        for p in participants.compactMap({ $0 }) {
+            var sum = 0.0, count = 0
+            for t in p.tracks where t.kind == .audio {
+                sum += t.loudnessSum
+                count += t.loudnessCount
+                t.loudnessSum = 0
+                t.loudnessCount = 0
+            }
+            rooms[p.room, default: []].append((p.id, count > 0 ? sum / Double(count) : nil))
+        }
+        for (room, loudness) in rooms.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            if let speaker = ActiveSpeakerPolicy.select(loudness, current: currentSpeaker[room]) {
+                currentSpeaker[room] = speaker
+                events.push(.activeSpeaker(room, speaker))
+            }
+        }
+        guard reportCount % 2 == 0 else { return }
+        let seconds = Double((configuration.reportInterval * 2).rtcNanoseconds) / 1e9
+        for p in participants.compactMap({ $0 }) {
+            guard let c = p.publisher, c.peer.isSecure else { continue }
+            var loss = 0.0, any = false
+            var bytes: UInt64 = 0
+            for t in p.tracks {
+                bytes &+= t.bytesInWindow
+                t.bytesInWindow = 0
+                for i in t.layerStatistics.indices {
+                    if let rr = t.layerStatistics[i]?.receptionReport(now: now) {
+                        any = true
+                        loss = max(loss, Double(rr.fractionLost) * 100 / 256)
+                    }
+                }
+            }
+            if let bitrate = configuration.publisherBitrate, p.tracks.contains(where: { $0.kind == .video }) {
+                sendREMB(p, bitrate: bitrate)
+            }
+            // Only publishers that sent media in this window are reported.
+            guard any, bytes > 0 else { continue }
+            events.push(.quality(SFUQualityReport(
+                participant: p.id, score: QualityScore.score(lossPercent: loss),
+                lossPercent: (loss * 10).rounded() / 10,
+                bitrateKbps: (Double(bytes) * 8 / 1000 / seconds).rounded())))
+        }
+    }
+
+    /// REMB (draft-alvestrand-rmcat-remb) with the publisher's media SSRCs.
+    private func sendREMB(_ p: SFUParticipant, bitrate: UInt64) {
+        let ssrcs = p.streams.learnedStreams.filter { !$0.resolved.isRepair }.map { SSRC($0.ssrc) }
+        guard !ssrcs.isEmpty, let c = p.publisher, c.peer.isSecure, let pair = c.peer.selectedPair,
+              let slot = egress.nextSlot() else { return }
+        let remb = ReceiverEstimatedMaximumBitrate(senderSSRC: p.rtcpSSRC, bitrate: bitrate, ssrcs: ssrcs)
+        var w = ByteWriter(slot, format: .rtcp)
+        guard (try? remb.write(to: &w)) != nil else { return }
+        if let tap { tap(c.id, UnsafeRawBufferPointer(rebasing: slot[0..<w.position]), .sent) }
+        guard let n = try? c.peer.protectRTCP(slot, length: w.position) else { return }
+        egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
+        stats.transmits &+= 1
+        stats.transmittedBytes &+= UInt64(n)
+    }
+
     private func computeTimeout() -> (Instant, SFUTimeoutReason)? {
-        var best: (Instant, SFUTimeoutReason)?
+        var best: (Instant, SFUTimeoutReason)? = nextReport.map { ($0, .report) }
         for p in participants.compactMap({ $0 }) {
             for c in [p.publisher, p.subscriber].compactMap({ $0 }) {
                 if let (t, r) = c.peer.nextTimeout(), best.map({ t < $0.0 }) ?? true { best = (t, .peer(c.id, r)) }

@@ -6,6 +6,33 @@ public struct SFUParticipantID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "p\(slot).\(generation)" }
 }
 
+/// A group of participants that receive each other (a meeting). The router forwards only
+/// within a room.
+public struct SFURoomID: Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: UInt64
+    public init(_ rawValue: UInt64) { self.rawValue = rawValue }
+    public var description: String { "room\(rawValue)" }
+}
+
+/// A publisher's reception quality over the last report window.
+public struct SFUQualityReport: Hashable, Sendable {
+    public let participant: SFUParticipantID
+    /// ``QualityScore`` of the loss: 5 best, 1 worst.
+    public let score: Int
+    /// The highest fraction lost of its streams (RFC 3550 §6.4.1), in percent.
+    public let lossPercent: Double
+    /// What it sent in the window, all tracks and layers, in kbit/s.
+    public let bitrateKbps: Double
+}
+
+/// Which way a packet went, for ``SFURouter/tap``.
+public enum SFUTapDirection: Sendable, Hashable {
+    /// Decrypted, as it arrived.
+    case received
+    /// Before protection, as it leaves.
+    case sent
+}
+
 /// One of a participant's two peer connections: it offers on its publisher connection (the
 /// router answers), the router offers on its subscriber connection.
 public enum SFUConnectionRole: String, Sendable, Hashable {
@@ -69,6 +96,10 @@ public enum SFUEvent: Sendable {
     case connectionStateChanged(SFUConnectionID, PeerTransportState)
     /// A keyframe request (PLI or FIR) went to a publisher stream.
     case keyframeRequested(SFUParticipantID, SSRC)
+    /// The loudest participant of a room changed (``ActiveSpeakerPolicy``).
+    case activeSpeaker(SFURoomID, SFUParticipantID)
+    /// Each report interval, for each publisher that sent media in it.
+    case quality(SFUQualityReport)
 }
 
 /// A datagram to send: `bytes` stays valid until the next call into the router.
@@ -100,6 +131,8 @@ public enum SFUInput {
 public enum SFUTimeoutReason: Sendable, Hashable {
     case peer(SFUConnectionID, PeerTimeoutReason)
     case keyframeRequest(SFUParticipantID)
+    /// Active speaker, quality reports and publisher bandwidth messages.
+    case report
 }
 
 /// A refused API call.

@@ -44,6 +44,9 @@ final class RouterTestClient {
     var audioSSRC: UInt32 { 0xA000_0000 | UInt32(index) }
     var videoSSRC: UInt32 { 0xB000_0000 | UInt32(index) }
     var midExtensionID: UInt8 = 0
+    var audioLevelExtensionID: UInt8 = 0
+    /// RFC 6464 level of the audio sent (0 loudest, 127 silence).
+    var audioLevel: UInt8 = 127
     var publishing = true
 
     init(index: Int, conditions: LinkConditions, seed: UInt64) {
@@ -71,7 +74,8 @@ final class RouterTestClient {
         guard publishing, let pub = publisher, pub.isSecure else { return }
         audioSequence &+= 1
         _ = pub.sendRTP(packet(pt: 111, seq: audioSequence, ts: UInt32(tick) &* 960, ssrc: audioSSRC,
-                               mid: "0", payload: [0xFC, UInt8(index), 0, 0] + [UInt8](repeating: 1, count: 60)))
+                               mid: "0", payload: [0xFC, UInt8(index), 0, 0] + [UInt8](repeating: 1, count: 60),
+                               audioLevel: audioLevel))
         guard tick % 2 == 0 else { return }
         frame += 1
         let key = keyframeRequested
@@ -94,11 +98,12 @@ final class RouterTestClient {
 
     /// An RTP packet with the mid header extension (one-byte form).
     func packet(pt: UInt8, seq: UInt16, ts: UInt32, ssrc: UInt32, mid: String, payload: [UInt8],
-                marker: Bool = false) -> [UInt8] {
+                marker: Bool = false, audioLevel: UInt8? = nil) -> [UInt8] {
+        let level: [UInt8] = audioLevel.map { [audioLevelExtensionID << 4, $0 & 0x7F] } ?? [0, 0]
         var p: [UInt8] = [0x90, (marker ? 0x80 : 0) | pt, UInt8(seq >> 8), UInt8(seq & 0xFF),
                           UInt8(ts >> 24), UInt8((ts >> 16) & 0xFF), UInt8((ts >> 8) & 0xFF), UInt8(ts & 0xFF),
                           UInt8(ssrc >> 24), UInt8((ssrc >> 16) & 0xFF), UInt8((ssrc >> 8) & 0xFF), UInt8(ssrc & 0xFF),
-                          0xBE, 0xDE, 0x00, 0x01, midExtensionID << 4, mid.utf8.first ?? 0x30, 0x00, 0x00]
+                          0xBE, 0xDE, 0x00, 0x01, midExtensionID << 4, mid.utf8.first ?? 0x30] + level
         p += payload
         return p
     }
@@ -175,11 +180,11 @@ final class RouterTestWorld {
 
     /// A participant joins and publishes audio + video.
     @discardableResult
-    func join(publish: Bool = true) throws -> RouterTestClient {
+    func join(publish: Bool = true, room: SFURoomID = SFURoomID(1)) throws -> RouterTestClient {
         let c = RouterTestClient(index: clients.count, conditions: conditions, seed: seed)
         clients.append(c)
-        c.id = router.addParticipant(publisherCredentials: Self.credentials("pub\(c.index)"),
-                                     subscriberCredentials: Self.credentials("sub\(c.index)"))
+        c.id = router.addParticipant(room: room, publisherCredentials: Self.credentials("pub\(c.index)"),
+                                     subscriberCredentials: Self.credentials("sub\(c.index)"), now: now)
         collect()
         if publish { try self.publish(c) }
         return c
@@ -207,6 +212,11 @@ final class RouterTestWorld {
            let e = n.media.first?.extMaps.first(where: { $0.uri == SDPExtensionURI.mid }),
            let id = SDPHeaderExtensionIDs.wireID(e.id) {
             c.midExtensionID = id
+        }
+        if let n = pub.negotiated,
+           let e = n.media.first?.extMaps.first(where: { $0.uri == SDPExtensionURI.audioLevel }),
+           let id = SDPHeaderExtensionIDs.wireID(e.id) {
+            c.audioLevelExtensionID = id
         }
         c.publisher = pub
         c.keyframeRequested = true

@@ -135,4 +135,64 @@ import Testing
         #expect(throws: SFURouterError.self) { _ = try world.router.publish(offer: broken, from: c.id, now: world.now) }
         #expect(world.router.participantIDs.contains(c.id))
     }
+
+    @Test func roomsAreIsolatedAndReportSpeakerAndQuality() throws {
+        let world = RouterTestWorld()
+        let a = try world.join(room: SFURoomID(1))
+        let b = try world.join(room: SFURoomID(1))
+        let c = try world.join(room: SFURoomID(2))
+        b.audioLevel = 20
+        world.run(for: .seconds(2))
+        world.run(for: .seconds(2), media: true)
+        #expect(a.received(from: b.index, kind: .video).count > 40)
+        #expect(b.received(from: a.index, kind: .audio).count > 80)
+        // Nobody in room 2 sees room 1, and the other way round.
+        #expect(c.received.isEmpty && c.offersAnswered == 0)
+        #expect(a.received(from: c.index, kind: .audio).isEmpty)
+        let speakers = world.events.compactMap { e -> (SFURoomID, SFUParticipantID)? in
+            if case .activeSpeaker(let r, let p) = e.1 { return (r, p) } else { return nil }
+        }
+        #expect(speakers.count == 1)
+        #expect(speakers.first?.0 == SFURoomID(1) && speakers.first?.1 == b.id)
+        let quality = world.events.compactMap { e -> SFUQualityReport? in
+            if case .quality(let q) = e.1 { return q } else { return nil }
+        }
+        #expect(Set(quality.map(\.participant)) == Set([a.id, b.id, c.id]))
+        #expect(quality.allSatisfy { $0.score == 5 && $0.lossPercent == 0 })
+        // ~50 audio packets of 84 bytes plus ~25 frames of two 430-byte packets a second.
+        #expect(quality.last.map { $0.bitrateKbps > 150 && $0.bitrateKbps < 400 } == true, "\(quality.last!)")
+        // Video publishers are told the REMB allowance.
+        let remb = a.rtcpReceivedOnPublisher.contains { bytes in
+            bytes.withUnsafeBytes { raw in
+                var it = RTCPCompoundIterator(raw, paddingPolicy: .anyPacket)
+                while let slice = try? it.next() {
+                    if case .receiverEstimatedMaximumBitrate(let r)? = try? RTCPPacket.parse(slice) {
+                        return r.bitrate >= 2_000_000
+                    }
+                }
+                return false
+            }
+        }
+        #expect(remb)
+    }
+}
+
+@Suite struct SFUPolicyTests {
+    @Test(arguments: [
+        ([nil, nil] as [Double?], nil as Int?, nil as Int?),
+        ([60, 66.9], nil, nil),                // below -60 dBov: silence
+        ([80, 70], nil, 0),
+        ([80, 90], 0, 1),
+        ([80, 90], 1, nil),                    // unchanged: nothing to announce
+        ([nil, 50], 0, nil),                   // silence keeps the speaker
+    ])
+    func activeSpeaker(means: [Double?], current: Int?, expected: Int?) {
+        let candidates = means.enumerated().map { (id: $0.offset, mean: $0.element) }
+        #expect(ActiveSpeakerPolicy.select(candidates, current: current) == expected)
+    }
+
+    @Test(arguments: [(0.0, 5), (1.9, 5), (2.0, 4), (4.9, 4), (5, 3), (9.9, 3), (10, 2), (19.9, 2), (20, 1), (100, 1)])
+    func quality(loss: Double, score: Int) {
+        #expect(QualityScore.score(lossPercent: loss) == score)
+    }
 }
