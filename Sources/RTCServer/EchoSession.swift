@@ -71,7 +71,7 @@ final class EchoSession {
         let session = EchoSession(streams: streams, rtcpSSRC: UInt32.random(in: 1...UInt32.max, using: &rng))
         let id = "echo-" + credentials.ufrag
         let conn = MediaConnection(id: id, localUfrag: credentials.ufrag, transport: transport,
-                                   handler: .echo(session), now: now)
+                                   echo: session, now: now)
         engine.add(conn)
         return (id, answer.serialized())
     }
@@ -100,8 +100,9 @@ final class EchoSession {
         buffer[9] = UInt8(truncatingIfNeeded: out >> 16)
         buffer[10] = UInt8(truncatingIfNeeded: out >> 8)
         buffer[11] = UInt8(truncatingIfNeeded: out)
-        guard let n = try? conn.transport.protectRTP(buffer, length: length) else { return }
-        engine.transmit(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), on: conn)
+        guard let n = try? conn.transport.protectRTP(buffer, length: length),
+              let remote = conn.transport.remoteAddress else { return }
+        engine.transmit(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), sink: conn.sink, to: remote)
     }
 
     func onRTCP(buffer: UnsafeMutableRawBufferPointer, length: Int, conn: MediaConnection,

@@ -3,52 +3,44 @@ import NIOCore
 import NIOPosix
 import RTCCore
 
-/// What a connection does with the media it receives.
-enum MediaHandler {
-    case echo(EchoSession)
-    /// A participant's publisher connection: its media is forwarded to subscribers.
-    case publisher(ParticipantMedia)
-    /// A participant's subscriber connection: RTCP from it asks publishers for keyframes.
-    case subscriber(ParticipantMedia)
-}
-
-/// One remote peer on the media port: its secure transport and its media handler.
-/// Confined to the engine's event loop.
-final class MediaConnection {
-    let id: String
-    let localUfrag: String
-    let transport: PeerTransport
-    var handler: MediaHandler
-    var addresses: [TransportAddress] = []
-    /// Local ufrags of later ICE restarts (the first is `localUfrag`).
-    var restartUfrags: [String] = []
-    /// Datagrams coalesced for one UDP GSO write (see `MediaEngine.transmit`).
+/// Datagrams coalesced for one UDP GSO write to one destination (see `MediaEngine.transmit`),
+/// and the cached NIO address of that destination.
+final class DatagramSink {
     var gsoBuffer = ByteBuffer()
     var gsoSegment = 0
     var gsoCount = 0
     var gsoClosed = false
-    /// Cached NIO address of the selected remote.
     var remoteSocket: SocketAddress?
     var remoteSocketFor: TransportAddress?
+}
+
+/// An echo-test peer on the media port: its secure transport and its echo session. The SFU's
+/// connections live in the `SFURouter`. Confined to the engine's event loop.
+final class MediaConnection {
+    let id: String
+    let localUfrag: String
+    let transport: PeerTransport
+    let echo: EchoSession
+    var addresses: [TransportAddress] = []
+    let sink = DatagramSink()
     var timer: Scheduled<Void>?
     var timerAt: Instant?
-    /// Decrypted packets in and out, when the server runs with `--capture`.
-    var capture: PacketCapture?
     let createdAt: Instant
 
-    init(id: String, localUfrag: String, transport: PeerTransport, handler: MediaHandler, now: Instant) {
+    init(id: String, localUfrag: String, transport: PeerTransport, echo: EchoSession, now: Instant) {
         self.id = id
         self.localUfrag = localUfrag
         self.transport = transport
-        self.handler = handler
+        self.echo = echo
         self.createdAt = now
     }
 }
 
-/// The media plane: one UDP socket for all peers, demultiplexed by STUN USERNAME (the local
-/// ufrag) and then by remote address; every `PeerTransport` is driven on one event loop, its
-/// timers scheduled from `nextTimeout()`. Receives are batched (`recvmmsg`), sends are
-/// flushed once per read batch (`sendmmsg`).
+/// The media plane: one UDP socket for all peers, and the adapter between it and RTCCore's
+/// `SFURouter` — datagrams and timers in, datagrams and events out. The router finds each
+/// datagram's connection (by address, or a STUN check's USERNAME); echo-test connections are
+/// looked up first. Receives are batched (`recvmmsg`), sends are flushed once per read batch
+/// (`sendmmsg`) and coalesced per destination with UDP GSO.
 final class MediaEngine: @unchecked Sendable {
     // @unchecked: every mutable member is touched only on `loop` (asserted in debug builds).
     let loop: EventLoop
@@ -59,7 +51,10 @@ final class MediaEngine: @unchecked Sendable {
     let announcedIP: String?
     /// `--capture DIR`, or nil.
     var captureDirectory: String?
+    /// The SFU (its candidates get the bound address once the socket is bound).
+    let router: SFURouter
 
+    // Echo-test connections.
     private var byUfrag: [String: MediaConnection] = [:]
     private var byAddress: [TransportAddress: MediaConnection] = [:]
     private var connectionsByID: [String: MediaConnection] = [:]
@@ -69,13 +64,13 @@ final class MediaEngine: @unchecked Sendable {
     private static let rxCapacity = 65_536 + SRTPSession.rtcpTrailerRoom
     private var needsFlush = false
     static let readBatch = 32
-    /// Egress scratch buffer: each subscriber's copy of a packet is written, protected and
-    /// handed to NIO from here, then overwritten by the next.
+    /// Egress scratch buffer for the echo test's PLIs.
     private let tx: UnsafeMutableRawBufferPointer
-    /// Subscriber connections by slot (a `Subscription` names its subscriber by slot).
-    private var slots: [MediaConnection?] = []
-    private var freeSlots: [Int] = []
-    /// The rooms, for media events that change signaling state (set by RoomRegistry).
+    /// GSO state of router connections, by `slot * 2 + role` (no hashing per datagram).
+    private var sinks: [DatagramSink?] = []
+    private var routerTimer: Scheduled<Void>?
+    private var routerTimerAt: Instant?
+    /// The rooms, for router events that become signaling (set by RoomRegistry).
     weak var rooms: RoomRegistry?
     var counters = MediaCounters()
 
@@ -86,33 +81,13 @@ final class MediaEngine: @unchecked Sendable {
         self.logger = logger
         self.rx = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.rxCapacity, alignment: 16)
         self.tx = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.rxCapacity, alignment: 16)
+        var rng = SystemRandomNumberGenerator()
+        self.router = SFURouter(configuration: .init(certificate: certificate, hostAddresses: [], seed: rng.next()))
     }
 
     deinit {
         rx.deallocate()
         tx.deallocate()
-    }
-
-    // MARK: Subscriber slots
-
-    func addSubscriberSlot(_ c: MediaConnection) -> Int {
-        if let i = freeSlots.popLast() {
-            slots[i] = c
-            return i
-        }
-        slots.append(c)
-        return slots.count - 1
-    }
-
-    func replaceSubscriberSlot(_ i: Int, with c: MediaConnection) {
-        guard i >= 0, i < slots.count else { return }
-        slots[i] = c
-    }
-
-    func releaseSubscriberSlot(_ i: Int) {
-        guard i >= 0, i < slots.count, slots[i] != nil else { return }
-        slots[i] = nil
-        freeSlots.append(i)
     }
 
     /// Our side of an SDP: ICE-lite with the host candidates and our fingerprint.
@@ -122,34 +97,21 @@ final class MediaEngine: @unchecked Sendable {
             candidates: ICEHostAddress.hostCandidates(hosts), iceLite: true)
     }
 
-    /// Sends a REMB (draft-alvestrand-rmcat-remb) telling the publisher how much it may send.
-    func sendREMB(on conn: MediaConnection, sender: UInt32, bitrate: UInt64, ssrcs: [UInt32]) {
-        guard !ssrcs.isEmpty, conn.transport.isSecure else { return }
-        let remb = ReceiverEstimatedMaximumBitrate(senderSSRC: SSRC(sender), bitrate: bitrate, ssrcs: ssrcs.map { SSRC($0) })
-        var w = ByteWriter(tx, format: .rtcp)
-        guard (try? remb.write(to: &w)) != nil,
-              let n = try? conn.transport.protectRTCP(tx, length: w.position) else { return }
-        transmit(UnsafeRawBufferPointer(rebasing: tx[0..<n]), on: conn)
-    }
-
-    /// Sends a PLI (RFC 4585 §6.3.1) for `media` on `conn`.
+    /// Sends a PLI (RFC 4585 §6.3.1) for `media` on an echo connection.
     func sendPLI(on conn: MediaConnection, sender: UInt32, media: UInt32) {
         let pli = PictureLossIndication(senderSSRC: SSRC(sender), mediaSSRC: SSRC(media))
         var w = ByteWriter(tx, format: .rtcp)
-        guard (try? pli.write(to: &w)) != nil else { return }
-        if let cap = conn.capture, let local = boundAddress, let remote = conn.transport.remoteAddress {
-            cap.record(UnsafeRawBufferPointer(rebasing: tx[0..<w.position]), from: local, to: remote)
-        }
-        guard let n = try? conn.transport.protectRTCP(tx, length: w.position) else { return }
+        guard (try? pli.write(to: &w)) != nil,
+              let n = try? conn.transport.protectRTCP(tx, length: w.position),
+              let remote = conn.transport.remoteAddress else { return }
         counters.keyframeRequests &+= 1
-        transmit(UnsafeRawBufferPointer(rebasing: tx[0..<n]), on: conn)
+        transmit(UnsafeRawBufferPointer(rebasing: tx[0..<n]), sink: conn.sink, to: remote)
     }
 
-    /// DTLS settings by role. As DTLS server we pick from the client's offer in our order
-    /// (AES-128-GCM first). As DTLS client the peer picks, and Chromium's BoringSSL prefers
-    /// AES-CM-HMAC-SHA1-80, which costs ~6x more per packet with Debian's libsrtp2 (DESIGN.md):
-    /// so the client offer carries only the AEAD GCM profiles, which every current browser and
-    /// aiortc support.
+    /// DTLS settings of echo connections by role. As DTLS server we pick from the client's
+    /// offer in our order (AES-128-GCM first). As DTLS client the peer picks, and Chromium's
+    /// BoringSSL prefers AES-CM-HMAC-SHA1-80, which costs ~6x more per packet with Debian's
+    /// libsrtp2 (DESIGN.md): so the client offer carries only the AEAD GCM profiles.
     static func dtlsConfiguration(role: DTLSRole) -> DTLSConfiguration {
         switch role {
         case .server: return DTLSConfiguration()
@@ -177,6 +139,10 @@ final class MediaEngine: @unchecked Sendable {
         try await loop.submit { [self] in
             channel = ch
             boundAddress = ch.localAddress.flatMap { TransportAddress($0) }
+            router.hostAddresses = hostAddresses
+            if captureDirectory != nil { router.tap = { [unowned self] id, bytes, direction in
+                self.capture(id, bytes, direction)
+            } }
         }.get()
     }
 
@@ -187,6 +153,8 @@ final class MediaEngine: @unchecked Sendable {
                 c.transport.close(now: now)
                 service(c, now: now)
             }
+            router.removeAll(now: now)
+            drainRouter()
             flushIfNeeded()
         }.get()
         try? await channel?.close()
@@ -194,24 +162,84 @@ final class MediaEngine: @unchecked Sendable {
 
     var connectionCount: Int {
         loop.assertInEventLoop()
-        return connectionsByID.count
+        return connectionsByID.count + router.connectionCount
     }
 
-    // MARK: Connections
+    // MARK: Router
 
-    /// Registers a connection; call on `loop`.
+    /// Runs a router API call, then sends what it produced and handles its events.
+    func withRouter<T, E: Error>(_ body: (SFURouter) throws(E) -> T) throws(E) -> T {
+        loop.assertInEventLoop()
+        defer {
+            drainRouter()
+            flushIfNeeded()
+        }
+        return try body(router)
+    }
+
+    /// Sends the router's datagrams and hands its events to the rooms; re-arms its timer.
+    func drainRouter() {
+        while let o = router.pollOutput() {
+            switch o {
+            case .transmit(let t):
+                let key = t.connection.participant.slot &* 2 &+ (t.connection.role == .publisher ? 0 : 1)
+                while sinks.count <= key { sinks.append(nil) }
+                let sink: DatagramSink
+                if let s = sinks[key] { sink = s } else {
+                    sink = DatagramSink()
+                    sinks[key] = sink
+                }
+                transmit(t.bytes, sink: sink, to: t.to)
+            case .event(let e):
+                if case .keyframeRequested = e { counters.keyframeRequests &+= 1 }
+                rooms?.handle(e)
+            }
+        }
+        rescheduleRouter()
+    }
+
+    private func rescheduleRouter() {
+        guard let (deadline, _) = router.nextTimeout() else {
+            routerTimer?.cancel()
+            routerTimer = nil
+            routerTimerAt = nil
+            return
+        }
+        if routerTimer != nil, routerTimerAt == deadline { return }
+        routerTimer?.cancel()
+        routerTimerAt = deadline
+        let at = NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))
+        let engine = UncheckedBox(self)
+        routerTimer = loop.scheduleTask(deadline: at) {
+            let s = engine.value
+            s.loop.assertInEventLoop()
+            guard s.routerTimerAt == deadline else { return }
+            s.routerTimer = nil
+            s.routerTimerAt = nil
+            s.router.handle(.timeout, now: MediaEngine.now())
+            s.drainRouter()
+            s.flushIfNeeded()
+        }
+    }
+
+    /// `--capture`: the router's tap, into the participant's pcap.
+    private func capture(_ id: SFUConnectionID, _ bytes: UnsafeRawBufferPointer, _ direction: SFUTapDirection) {
+        guard let cap = rooms?.participant(routerID: id.participant)?.media.capture,
+              let pair = router.connection(id)?.selectedPair else { return }
+        switch direction {
+        case .received: cap.record(bytes, from: pair.remote, to: pair.local)
+        case .sent: cap.record(bytes, from: pair.local, to: pair.remote)
+        }
+    }
+
+    // MARK: Echo connections
+
+    /// Registers an echo connection; call on `loop`.
     func add(_ c: MediaConnection) {
         loop.assertInEventLoop()
         byUfrag[c.localUfrag] = c
         connectionsByID[c.id] = c
         service(c, now: Self.now())
-    }
-
-    /// ICE restart: checks naming `ufrag` now reach `c` too.
-    func addUfrag(_ ufrag: String, to c: MediaConnection) {
-        loop.assertInEventLoop()
-        c.restartUfrags.append(ufrag)
-        byUfrag[ufrag] = c
     }
 
     func remove(_ c: MediaConnection) {
@@ -220,7 +248,6 @@ final class MediaEngine: @unchecked Sendable {
         c.timer?.cancel()
         c.timer = nil
         byUfrag[c.localUfrag] = nil
-        for u in c.restartUfrags where byUfrag[u] === c { byUfrag[u] = nil }
         connectionsByID[c.id] = nil
         for a in c.addresses where byAddress[a] === c { byAddress[a] = nil }
         logger.info("media connection removed", metadata: ["id": "\(c.id)"])
@@ -252,159 +279,82 @@ final class MediaEngine: @unchecked Sendable {
             return
         }
         envelope.data.withUnsafeReadableBytes { src in
-            rx.baseAddress!.copyMemory(from: src.baseAddress!, byteCount: n)
-        }
-        let bytes = UnsafeRawBufferPointer(rebasing: rx[0..<n])
-        let conn: MediaConnection
-        if let c = byAddress[from] {
-            conn = c
-        } else {
-            // A new address must introduce itself with a STUN check naming our ufrag.
-            guard Demux.classify(bytes) == .stun, let c = lookupByUsername(bytes) else {
-                counters.unknownSource &+= 1
-                logger.debug("datagram from unknown source", metadata: [
-                    "from": "\(from)", "bytes": "\(n)",
-                    "head": "\(bytes.prefix(64).map { String($0, radix: 16) }.joined(separator: " "))"])
-                return
-            }
-            conn = c
-            if c.addresses.count < 8 {
-                c.addresses.append(from)
-                byAddress[from] = c
-            }
+            if let d = rx.baseAddress, let s = src.baseAddress { d.copyMemory(from: s, byteCount: n) }
         }
         let now = Self.now()
-        let result = conn.transport.receive(rx, length: n, from: from, local: local, now: now)
-        switch result {
+        if let echo = echoConnection(from: from, length: n) {
+            receiveEcho(echo, length: n, from: from, local: local, now: now)
+            return
+        }
+        router.handle(.datagram(rx, length: n, from: from, local: local), now: now)
+        drainRouter()
+    }
+
+    /// The echo connection a datagram belongs to: by address, or a STUN check naming an echo
+    /// connection's ufrag (which then learns the address).
+    private func echoConnection(from: TransportAddress, length: Int) -> MediaConnection? {
+        if let c = byAddress[from] { return c }
+        guard !byUfrag.isEmpty else { return nil }
+        let bytes = UnsafeRawBufferPointer(rebasing: rx[0..<length])
+        guard Demux.classify(bytes) == .stun, let m = try? STUNMessage(parsing: bytes),
+              let ufrag = m.iceReceiverUfrag, let c = byUfrag[String(decoding: ufrag, as: UTF8.self)] else { return nil }
+        if c.addresses.count < 8 {
+            c.addresses.append(from)
+            byAddress[from] = c
+        }
+        return c
+    }
+
+    private func receiveEcho(_ conn: MediaConnection, length n: Int, from: TransportAddress, local: TransportAddress,
+                             now: Instant) {
+        switch conn.transport.receive(rx, length: n, from: from, local: local, now: now) {
         case .rtp(let header, let values, let length):
             counters.rtpIn &+= 1
-            if let cap = conn.capture { cap.record(UnsafeRawBufferPointer(rebasing: rx[0..<length]), from: from, to: local) }
-            switch conn.handler {
-            case .echo(let e): e.onRTP(header, values, buffer: rx, length: length, conn: conn, engine: self, now: now)
-            case .publisher(let m): forward(header, values, length: length, from: m, now: now)
-            case .subscriber: counters.count(.unknownProtocol)
-            }
+            conn.echo.onRTP(header, values, buffer: rx, length: length, conn: conn, engine: self, now: now)
         case .rtcp(let length):
-            if let cap = conn.capture { cap.record(UnsafeRawBufferPointer(rebasing: rx[0..<length]), from: from, to: local) }
-            switch conn.handler {
-            case .echo(let e): e.onRTCP(buffer: rx, length: length, conn: conn, engine: self, now: now)
-            case .subscriber(let m): subscriberRTCP(length: length, from: m, now: now)
-            case .publisher: break
-            }
+            conn.echo.onRTCP(buffer: rx, length: length, conn: conn, engine: self, now: now)
         case .handled:
             service(conn, now: now)
         case .dropped(let reason):
             counters.count(reason)
-            logger.trace("dropped", metadata: ["id": "\(conn.id)", "reason": "\(reason)"])
         }
     }
 
-    /// The forwarding hot path: resolve the stream, fan out to every subscription (rewrite
-    /// into `tx`, protect in place, send), then ask for a keyframe if a subscription waits.
-    private func forward(_ header: RTPHeader, _ values: RTPExtensionValues, length: Int,
-                         from media: ParticipantMedia, now: Instant) {
-        guard !media.rtxPayloadTypes.contains(header.payloadType.rawValue),
-              let r = media.streams.resolve(header, values), !r.isRepair,
-              r.publication < media.tracks.count else {
-            counters.unroutable &+= 1
-            return
-        }
-        let track = media.tracks[r.publication]
-        media.bytesInWindow &+= UInt64(length)
-        let lossIndex = r.publication &* 4 &+ min(r.layer, 3)
-        if lossIndex < media.loss.count {
-            if media.loss[lossIndex] == nil {
-                media.loss[lossIndex] = ReceiveStreamStatistics(ssrc: header.ssrc, clockRate: track.publication.codec.clockRate)
-            }
-            media.loss[lossIndex]?.handlePacket(header, now: now)
-        }
-        if track.kind == .audio, let level = values.audioLevel, !track.muted {
-            // RFC 6464: 0 is the loudest (-dBov), 127 silence.
-            media.loudnessSum += Double(127 - Int(level.level))
-            media.loudnessCount += 1
-        }
-        let packet = UnsafeRawBufferPointer(rebasing: rx[0..<length])
-        let scratch = UnsafeMutableRawBufferPointer(rebasing: tx[0..<(Self.rxCapacity - SRTPSession.rtcpTrailerRoom)])
-        track.publication.forward(packet: packet, header: header, values: values, layer: r.layer, now: now,
-                                  scratch: scratch) { sub, n in
-            guard sub.slot >= 0, sub.slot < slots.count, let conn = slots[sub.slot] else {
-                counters.egressFailures &+= 1
-                return
-            }
-            if let cap = conn.capture, let local = boundAddress, let remote = conn.transport.remoteAddress {
-                cap.record(UnsafeRawBufferPointer(rebasing: tx[0..<n]), from: local, to: remote)
-            }
-            guard let len = try? conn.transport.protectRTP(tx, length: n) else {
-                counters.egressFailures &+= 1
-                return
-            }
-            transmit(UnsafeRawBufferPointer(rebasing: tx[0..<len]), on: conn)
-        }
-        if track.publication.keyframeRequested { rooms?.requestKeyframeIfNeeded(media, publication: track.publication, now: now) }
-    }
-
-    /// RTCP from a subscriber: PLI/FIR for one of its subscriptions becomes a keyframe
-    /// request to that track's publisher.
-    private func subscriberRTCP(length: Int, from media: ParticipantMedia, now: Instant) {
-        var it = RTCPCompoundIterator(UnsafeRawBufferPointer(rebasing: rx[0..<length]), paddingPolicy: .anyPacket)
-        while let slice = try? it.next() {
-            var wanted: [UInt32] = []
-            switch try? RTCPPacket.parse(slice) {
-            case .pictureLossIndication(let pli): wanted.append(pli.mediaSSRC.rawValue)
-            case .fullIntraRequest(let fir): wanted += fir.entries.map(\.ssrc.rawValue)
-            default: break
-            }
-            for ssrc in wanted {
-                guard let s = media.sections.first(where: { $0.subscription?.outSSRC.rawValue == ssrc }),
-                      let t = s.track, let owner = media.participant.room.participants[t.participantID] else { continue }
-                t.publication.requestKeyframe(forSubscriptionWithSSRC: SSRC(ssrc))
-                rooms?.requestKeyframeIfNeeded(owner.media, publication: t.publication, now: now)
-            }
-        }
-    }
-
-    private func lookupByUsername(_ bytes: UnsafeRawBufferPointer) -> MediaConnection? {
-        guard let m = try? STUNMessage(parsing: bytes), let ufrag = m.iceReceiverUfrag else { return nil }
-        return byUfrag[String(decoding: ufrag, as: UTF8.self)]
-    }
-
-    /// Sends `bytes` (already protected) to the connection's selected remote.
-    /// Queues `bytes` (already protected) for the connection's selected remote.
+    /// Queues `bytes` (already protected) for `to`.
     ///
     /// With UDP GSO (Linux ≥ 4.18), datagrams for one destination within a read batch are
     /// coalesced while they have the same size (the last may be shorter) and written as one
     /// `sendmsg` with a segment size; everything else goes out as single datagrams, batched by
     /// NIO into `sendmmsg` at the flush.
-    func transmit(_ bytes: UnsafeRawBufferPointer, on conn: MediaConnection) {
-        guard let remote = conn.transport.remoteAddress else { return }
-        if conn.remoteSocketFor != remote {
-            flushGSO(conn)
-            conn.remoteSocket = remote.socketAddress
-            conn.remoteSocketFor = remote
+    func transmit(_ bytes: UnsafeRawBufferPointer, sink: DatagramSink, to remote: TransportAddress) {
+        if sink.remoteSocketFor != remote {
+            flushGSO(sink)
+            sink.remoteSocket = remote.socketAddress
+            sink.remoteSocketFor = remote
         }
-        guard let to = conn.remoteSocket, let ch = channel else { return }
+        guard let to = sink.remoteSocket, let ch = channel else { return }
         counters.datagramsOut &+= 1
         counters.bytesOut &+= UInt64(bytes.count)
         needsFlush = true
         if Self.useGSO {
-            if conn.gsoCount > 0 {
-                let fits = conn.gsoCount < Self.gsoMaxSegments && bytes.count <= conn.gsoSegment
-                    && conn.gsoBuffer.readableBytes + bytes.count <= Self.gsoMaxBytes && !conn.gsoClosed
+            if sink.gsoCount > 0 {
+                let fits = sink.gsoCount < Self.gsoMaxSegments && bytes.count <= sink.gsoSegment
+                    && sink.gsoBuffer.readableBytes + bytes.count <= Self.gsoMaxBytes && !sink.gsoClosed
                 if fits {
-                    conn.gsoBuffer.writeBytes(bytes)
-                    conn.gsoCount += 1
+                    sink.gsoBuffer.writeBytes(bytes)
+                    sink.gsoCount += 1
                     // A shorter datagram can only be the last segment.
-                    if bytes.count < conn.gsoSegment { conn.gsoClosed = true }
+                    if bytes.count < sink.gsoSegment { sink.gsoClosed = true }
                     return
                 }
-                flushGSO(conn)
+                flushGSO(sink)
             }
-            conn.gsoBuffer = ch.allocator.buffer(capacity: min(Self.gsoMaxBytes, bytes.count * 8))
-            conn.gsoBuffer.writeBytes(bytes)
-            conn.gsoSegment = bytes.count
-            conn.gsoCount = 1
-            conn.gsoClosed = false
-            gsoPending.append(conn)
+            sink.gsoBuffer = ch.allocator.buffer(capacity: min(Self.gsoMaxBytes, bytes.count * 8))
+            sink.gsoBuffer.writeBytes(bytes)
+            sink.gsoSegment = bytes.count
+            sink.gsoCount = 1
+            sink.gsoClosed = false
+            gsoPending.append(sink)
             return
         }
         var buf = ch.allocator.buffer(capacity: bytes.count)
@@ -415,22 +365,22 @@ final class MediaEngine: @unchecked Sendable {
     static let useGSO = System.supportsUDPSegmentationOffload && getenv("SFU_NO_GSO") == nil
     static let gsoMaxSegments = 32
     static let gsoMaxBytes = 60_000
-    private var gsoPending: [MediaConnection] = []
+    private var gsoPending: [DatagramSink] = []
 
-    /// Writes a connection's pending GSO batch (one datagram, or one GSO write of several).
-    private func flushGSO(_ conn: MediaConnection) {
-        guard conn.gsoCount > 0, let ch = channel, let to = conn.remoteSocket else {
-            conn.gsoCount = 0
+    /// Writes a destination's pending GSO batch (one datagram, or one GSO write of several).
+    private func flushGSO(_ sink: DatagramSink) {
+        guard sink.gsoCount > 0, let ch = channel, let to = sink.remoteSocket else {
+            sink.gsoCount = 0
             return
         }
-        let metadata: AddressedEnvelope<ByteBuffer>.Metadata? = conn.gsoCount > 1
-            ? .init(ecnState: .transportNotCapable, packetInfo: nil, segmentSize: conn.gsoSegment) : nil
-        if conn.gsoCount > 1 {
+        let metadata: AddressedEnvelope<ByteBuffer>.Metadata? = sink.gsoCount > 1
+            ? .init(ecnState: .transportNotCapable, packetInfo: nil, segmentSize: sink.gsoSegment) : nil
+        if sink.gsoCount > 1 {
             counters.gsoWrites &+= 1
-            counters.gsoSegments &+= UInt64(conn.gsoCount)
+            counters.gsoSegments &+= UInt64(sink.gsoCount)
         }
-        ch.write(AddressedEnvelope(remoteAddress: to, data: conn.gsoBuffer, metadata: metadata), promise: nil)
-        conn.gsoCount = 0
+        ch.write(AddressedEnvelope(remoteAddress: to, data: sink.gsoBuffer, metadata: metadata), promise: nil)
+        sink.gsoCount = 0
     }
 
     fileprivate func readComplete() { flushIfNeeded() }
@@ -443,23 +393,19 @@ final class MediaEngine: @unchecked Sendable {
         channel?.flush()
     }
 
-    // MARK: Outputs and timers
+    // MARK: Echo outputs and timers
 
-    /// Sends what the transport queued, handles its events, and re-arms its timer.
+    /// Sends what an echo transport queued, handles its events, and re-arms its timer.
     func service(_ c: MediaConnection, now: Instant) {
         while let o = c.transport.pollOutput() {
             switch o {
             case .transmit(let bytes, let to, _):
-                flushGSO(c)
-                guard let ch = channel, let addr = to.socketAddress else { continue }
-                var buf = ch.allocator.buffer(capacity: bytes.count)
-                buf.writeBytes(bytes)
-                ch.write(AddressedEnvelope(remoteAddress: addr, data: buf), promise: nil)
-                counters.datagramsOut &+= 1
-                counters.bytesOut &+= UInt64(bytes.count)
-                needsFlush = true
+                bytes.withUnsafeBytes { transmit($0, sink: c.sink, to: to) }
             case .event(let e):
-                handle(e, on: c, now: now)
+                if case .stateChanged(let s) = e {
+                    logger.info("echo peer state", metadata: ["id": "\(c.id)", "state": "\(s)"])
+                    if case .connected = s { c.echo.connected(conn: c, engine: self, now: now) }
+                }
             }
         }
         switch c.transport.state {
@@ -471,26 +417,6 @@ final class MediaEngine: @unchecked Sendable {
             break
         }
         reschedule(c)
-    }
-
-    private func handle(_ e: PeerEvent, on c: MediaConnection, now: Instant) {
-        switch e {
-        case .stateChanged(let s):
-            logger.info("peer state", metadata: ["id": "\(c.id)", "state": "\(s)"])
-            if case .connected = s {
-                switch c.handler {
-                case .echo(let echo): echo.connected(conn: c, engine: self, now: now)
-                case .subscriber(let m): rooms?.startSubscriptions(m.participant)
-                case .publisher: break
-                }
-            }
-        case .dtlsConnected(let profile):
-            logger.info("dtls connected", metadata: ["id": "\(c.id)", "profile": "\(profile)"])
-        case .selectedPairChanged(let p):
-            logger.debug("selected pair", metadata: ["id": "\(c.id)", "pair": "\(p)"])
-        case .iceStateChanged, .dtlsApplicationData:
-            break
-        }
     }
 
     private func reschedule(_ c: MediaConnection) {
@@ -509,13 +435,12 @@ final class MediaEngine: @unchecked Sendable {
             let (engine, c) = target.value
             engine.loop.assertInEventLoop()
             guard c.timerAt == deadline else { return }
-            let s = engine
             c.timer = nil
             c.timerAt = nil
             let now = MediaEngine.now()
             c.transport.handleTimeout(now: now)
-            s.service(c, now: now)
-            s.flushIfNeeded()
+            engine.service(c, now: now)
+            engine.flushIfNeeded()
         }
     }
 }
@@ -529,13 +454,9 @@ struct MediaCounters: Sendable {
     var rtpIn: UInt64 = 0
     var dropped: UInt64 = 0
     var unknownSource: UInt64 = 0
-    var unroutable: UInt64 = 0
-    var egressFailures: UInt64 = 0
     var keyframeRequests: UInt64 = 0
     var gsoWrites: UInt64 = 0
     var gsoSegments: UInt64 = 0
-    /// Forwarding drops of publications that are gone.
-    var retiredForwardingDrops = ForwardingDrops()
     /// Drops by reason, indexed by `PeerDropReason.allCases` order (no hashing per drop).
     var drops = [UInt64](repeating: 0, count: PeerDropReason.allCases.count)
 

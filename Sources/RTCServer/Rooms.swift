@@ -63,9 +63,12 @@ final class Room {
     let createdAt: Date
     /// `--capture DIR` of the server, copied here so participants find it.
     var registryCaptureDirectory: String?
+    /// The room in the `SFURouter`.
+    let routerID: SFURoomID
 
-    init(id: String, name: String, capacity: Int, now: Date) {
+    init(id: String, name: String, capacity: Int, routerID: SFURoomID, now: Date) {
         self.id = id
+        self.routerID = routerID
         self.name = name
         self.capacity = capacity
         self.createdAt = now
@@ -112,10 +115,9 @@ final class RoomRegistry: @unchecked Sendable {
     let capacity: Int
     let engine: MediaEngine
     private(set) var rooms: [String: Room] = [:]
-    private var publicationCounter: UInt32 = 0
-    var currentSpeaker: [String: String] = [:]
-    /// REMB sent to every publisher: enough for q/h/f simulcast at 720p.
-    let publisherBitrateAllowance: UInt64 = 2_500_000
+    private var roomCounter: UInt64 = 0
+    /// Participants by their router handle (router events name them so).
+    var byRouterID: [SFUParticipantID: Participant] = [:]
 
     init(engine: MediaEngine, capacity: Int, logger: Logger) {
         self.engine = engine
@@ -123,72 +125,6 @@ final class RoomRegistry: @unchecked Sendable {
         self.capacity = capacity
         self.logger = logger
         engine.rooms = self
-        loop.scheduleRepeatedTask(initialDelay: .milliseconds(500), delay: .milliseconds(500)) { [weak self] _ in
-            self?.tick()
-        }
-    }
-
-    private var ticks = 0
-
-    /// Every 500 ms: the active speaker of each room; every second: each publisher's quality.
-    func tick() {
-        loop.assertInEventLoop()
-        ticks &+= 1
-        for room in rooms.values {
-            var best: (id: String, loudness: Double)?
-            for p in room.participants.values {
-                let m = p.media
-                if m.loudnessCount > 0 {
-                    let avg = m.loudnessSum / Double(m.loudnessCount)
-                    // RFC 6464 levels above -60 dBov count as speech.
-                    if avg > 67, avg > (best?.loudness ?? 0) { best = (p.id, avg) }
-                }
-                m.loudnessSum = 0
-                m.loudnessCount = 0
-            }
-            if let b = best, currentSpeaker[room.id] != b.id {
-                currentSpeaker[room.id] = b.id
-                room.broadcast("active-speaker", ["participantId": b.id])
-            }
-            guard ticks % 2 == 0 else { continue }
-            // Until the server runs its own congestion control, publishers learn through REMB
-            // that the server takes all their simulcast layers (without feedback a browser stays
-            // at its start bitrate and never sends the top layer).
-            for p in room.participants.values {
-                let m = p.media
-                guard let conn = m.publisher, m.tracks.contains(where: { $0.kind == .video }) else { continue }
-                let ssrcs = m.streams.learnedStreams.filter { !$0.resolved.isRepair }.map(\.ssrc)
-                engine.sendREMB(on: conn, sender: m.rtcpSSRC, bitrate: publisherBitrateAllowance, ssrcs: ssrcs)
-            }
-            for p in room.participants.values {
-                let m = p.media
-                guard m.publisher?.transport.isSecure == true else { continue }
-                var lossPercent = 0.0
-                var any = false
-                let now = MediaEngine.now()
-                for i in m.loss.indices {
-                    // The fraction lost since the last report (RFC 3550 §6.4.1), as a percentage.
-                    if let report = m.loss[i]?.receptionReport(now: now) {
-                        any = true
-                        lossPercent = max(lossPercent, Double(report.fractionLost) * 100 / 256)
-                    }
-                }
-                let bytes = m.bytesInWindow
-                m.bytesInWindow = 0
-                let kbps = Double(bytes) * 8 / 1000
-                // Only publishers that sent media in this window get a report.
-                guard any, bytes > 0 else { continue }
-                let score = lossPercent < 2 ? 5 : lossPercent < 5 ? 4 : lossPercent < 10 ? 3 : lossPercent < 20 ? 2 : 1
-                room.broadcast("quality", ["participantId": p.id, "score": score,
-                                           "lossPercent": (lossPercent * 10).rounded() / 10,
-                                           "bitrateKbps": kbps.rounded()])
-            }
-        }
-    }
-
-    func nextPublicationID() -> UInt32 {
-        publicationCounter &+= 1
-        return publicationCounter
     }
 
     var participantCount: Int { rooms.values.reduce(0) { $0 + $1.participants.count } }
@@ -197,8 +133,9 @@ final class RoomRegistry: @unchecked Sendable {
         loop.assertInEventLoop()
         var id = randomID(8)
         while rooms[id] != nil { id = randomID(8) }
-        let room = Room(id: id, name: name?.isEmpty == false ? String(name!.prefix(100)) : "Meeting",
-                        capacity: capacity, now: Date())
+        roomCounter &+= 1
+        let room = Room(id: id, name: name.flatMap { $0.isEmpty ? nil : String($0.prefix(100)) } ?? "Meeting",
+                        capacity: capacity, routerID: SFURoomID(roomCounter), now: Date())
         room.registryCaptureDirectory = engine.captureDirectory
         rooms[id] = room
         logger.info("room created", metadata: ["room": "\(id)"])
@@ -248,7 +185,7 @@ final class RoomRegistry: @unchecked Sendable {
         participant.send("joined", [
             "participant": participant.summary,
             "participants": others.map { o in
-                o.summary.merging(["tracks": o.media.tracks.map(\.summary)]) { a, _ in a }
+                o.summary.merging(["tracks": trackSummaries(of: o)]) { a, _ in a }
             },
             "iceServers": [Any](),
             "room": room.summary,
@@ -256,13 +193,10 @@ final class RoomRegistry: @unchecked Sendable {
         if isNew {
             room.broadcast("participant-joined", ["participant": participant.summary], except: pid)
             logger.info("participant joined", metadata: ["room": "\(room.id)", "participant": "\(pid)"])
-            // Subscribe the newcomer to every track already published.
-            for o in others { for t in o.media.tracks { addSection(for: t, to: participant) } }
-        } else {
-            // A reconnected socket gets a fresh offer for its current sections.
-            participant.media.offerInFlight = false
         }
-        renegotiateSubscriber(participant)
+        // A newcomer enters the router (offered every track already published); a
+        // reconnected socket gets a fresh offer for its current sections.
+        attachMedia(participant, isNew: isNew)
         return participant.socketGeneration
     }
 
@@ -285,7 +219,7 @@ final class RoomRegistry: @unchecked Sendable {
         let room = p.room
         guard room.participants[p.id] === p else { return }
         room.participants[p.id] = nil
-        tearDownMedia(p, in: room)
+        tearDownMedia(p)
         p.outbox.finish()
         room.broadcast("participant-left", ["participantId": p.id, "reason": reason])
         logger.info("participant left", metadata: ["room": "\(room.id)", "participant": "\(p.id)", "reason": "\(reason)"])
@@ -294,32 +228,19 @@ final class RoomRegistry: @unchecked Sendable {
     func endRoom(_ room: Room, reason: String) {
         loop.assertInEventLoop()
         room.broadcast("end", ["reason": reason])
-        for p in room.participants.values {
-            tearDownMedia(p, in: room)
+        let everyone = Array(room.participants.values)
+        room.participants.removeAll()
+        for p in everyone {
+            tearDownMedia(p)
             p.outbox.finish()
         }
-        room.participants.removeAll()
         rooms[room.id] = nil
-        currentSpeaker[room.id] = nil
         logger.info("room ended", metadata: ["room": "\(room.id)", "reason": "\(reason)"])
     }
 
     /// Ends every room (graceful shutdown): participants get `end`.
     func endAll(reason: String) {
         for r in Array(rooms.values) { endRoom(r, reason: reason) }
-    }
-
-    /// Stops (or resumes) forwarding `p`'s tracks of `kind` and tells everyone.
-    func setMuted(_ p: Participant, kind: String, muted: Bool, in room: Room) {
-        if muted { p.mutedKinds.insert(kind) } else { p.mutedKinds.remove(kind) }
-        for t in p.media.tracks where t.kind.rawValue == kind {
-            t.muted = muted
-            for s in t.publication.subscriptions { s.paused = muted }
-            room.broadcast("track-muted", ["participantId": p.id, "kind": kind, "muted": muted, "trackId": t.trackID])
-        }
-        if !p.media.tracks.contains(where: { $0.kind.rawValue == kind }) {
-            room.broadcast("track-muted", ["participantId": p.id, "kind": kind, "muted": muted, "trackId": ""])
-        }
     }
 
     // MARK: Client messages
@@ -373,23 +294,14 @@ final class RoomRegistry: @unchecked Sendable {
         case .muteSelf(let kind, let muted):
             setMuted(p, kind: kind, muted: muted, in: room)
         case .publishOffer(let sdp):
-            try handlePublishOffer(sdp, from: p, in: room)
+            try handlePublishOffer(sdp, from: p)
         case .subscribeAnswer(let sdp):
             try handleSubscribeAnswer(sdp, from: p)
         case .candidate:
             // ICE-lite: the peer's checks reveal its addresses; trickled candidates are not needed.
             break
         case .setPreferences(let trackID, _, let maxHeight, _, let paused):
-            guard let i = p.media.sections.firstIndex(where: { $0.track?.trackID == trackID }),
-                  let sub = p.media.sections[i].subscription, let track = p.media.sections[i].track else {
-                throw SignalingError(.notFound, "no such track on your subscriber connection")
-            }
-            if let paused { sub.paused = paused || track.muted }
-            if let h = maxHeight {
-                // Layers are lowest first at quarter, half and full resolution (rids q/h/f).
-                let layers = track.publication.layerCount
-                sub.preferredLayer = h >= 540 ? nil : h >= 270 ? min(1, layers - 1) : 0
-            }
+            try handleSetPreferences(trackID: trackID, maxHeight: maxHeight, paused: paused, from: p)
         }
     }
 }

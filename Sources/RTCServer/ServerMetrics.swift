@@ -66,16 +66,18 @@ final class ServerMetrics: @unchecked Sendable {
         add("unknown", c.unknownSource, unknownSource)
         add("gsow", c.gsoWrites, gsoWrites)
         add("gsos", c.gsoSegments, gsoSegments)
-        for (i, r) in PeerDropReason.allCases.enumerated() { drop("\(r)", c.drops[i]) }
-        drop("unroutable", c.unroutable)
-        drop("egressFailure", c.egressFailures)
-        // Forwarding drops, by reason: retired publications plus live ones.
-        var forwarding = c.retiredForwardingDrops
-        for room in registry.rooms.values {
-            for p in room.participants.values {
-                for t in p.media.tracks { forwarding.add(t.publication.totalDrops) }
-            }
+        let r = engine.router.stats
+        add("rtpr", r.rtpIn, rtpIn)
+        add("unknownr", r.unknownSource, unknownSource)
+        for (i, reason) in PeerDropReason.allCases.enumerated() {
+            let v = c.drops[i] &+ (i < r.peerDrops.count ? r.peerDrops[i] : 0)
+            drop("\(reason)", v)
         }
+        drop("unroutable", r.unroutable)
+        drop("egressFailure", r.egressFailures)
+        drop("egressOverflow", r.egressOverflow)
+        // Forwarding drops, by reason: tracks that are gone plus live ones.
+        let forwarding = engine.router.forwardingDrops
         for r in ForwardingDropReason.allCases { drop("\(r)", forwarding[r]) }
     }
 }

@@ -1,24 +1,24 @@
 import CMallocCounter
-import RTCCore
+@_spi(Benchmark) import RTCCore
 
 /// How much of the server path one replay run exercises (each measured separately).
 enum ReplayStage: String, CaseIterable {
-    /// PeerTransport.receive: demux, SRTP unprotect in place, RTP view (no routing).
+    /// The router's publisher PeerConnection alone: demux, SRTP unprotect in place, RTP view.
     case receive
-    /// receive + IncomingStreamTable.resolve + Publication.forward (layer gate, rewrite into
-    /// scratch), without SRTP protect.
+    /// The router with egress protection off: receive + stream resolution + layer gate +
+    /// rewrite into egress slots, without the SRTP library.
     case route
-    /// The whole hot path: route + subscriber PeerTransport.protectRTP in place + sink.
+    /// The whole hot path, as sfu-server runs it: `SFURouter.handle(.datagram)` then every
+    /// `pollOutput()` transmit (SRTP protected in place).
     case full
 }
 
-/// Runs a fixture through one ``ReplayWorld`` pass after pass, as sfu-server's
-/// `MediaEngine.forward` does per datagram:
+/// Runs a fixture through one ``ReplayWorld`` pass after pass, exactly as sfu-server drives
+/// its router per datagram:
 ///
 /// ```
-/// prepared SRTP datagram ─copy─▶ rx ─receive()─▶ .rtp(header, values)
-///   ─resolve()─▶ (publication, layer) ─forward()─▶ per subscription: rewrite into tx
-///   ─protectRTP(tx)─▶ sink (count; every 1000th kept as a sample to verify)
+/// prepared SRTP datagram ─copy─▶ rx ─router.handle(.datagram)─▶ router.pollOutput()
+///   ─▶ .transmit to a subscriber: count (every 1000th kept as a sample to verify)
 /// ```
 /// Each pass is prepared first (untimed: the fixture's packets get continuing sequence
 /// numbers and timestamps and are protected with the publisher client's SRTP session), then
@@ -34,7 +34,6 @@ final class ReplayRunner {
     private var lengths: [Int]
     private var nows: [Instant]
     private let rx: UnsafeMutableRawBufferPointer
-    private let tx: UnsafeMutableRawBufferPointer
     static let bufferCapacity = 65_536 + SRTPSession.rtcpTrailerRoom
 
     // Sink.
@@ -46,6 +45,8 @@ final class ReplayRunner {
     var egressPackets: UInt64 = 0
     var egressBytes: UInt64 = 0
     var egressFailures: UInt64 = 0
+    /// Subscriber index by router participant slot (for samples).
+    private var subscriberBySlot: [Int]
 
     // Samples of egress packets (every `sampleEvery`-th), checked after the run.
     static let sampleSlots = 512
@@ -54,7 +55,6 @@ final class ReplayRunner {
     private let samples: UnsafeMutableRawBufferPointer
     private var sampleLengths: [Int]
     private var sampleSlot: [Int]
-    private var sampleSSRC: [UInt32]
     private(set) var sampleCount = 0
 
     init(world: ReplayWorld, fixture: ReplayFixture, stage: ReplayStage, sampleEvery: UInt64 = 1000) {
@@ -73,27 +73,28 @@ final class ReplayRunner {
         lengths = [Int](repeating: 0, count: fixture.packets.count)
         nows = [Instant](repeating: .zero, count: fixture.packets.count)
         rx = .allocate(byteCount: Self.bufferCapacity, alignment: 16)
-        tx = .allocate(byteCount: Self.bufferCapacity, alignment: 16)
         samples = .allocate(byteCount: Self.sampleSlots * Self.sampleSize, alignment: 16)
         sampleLengths = [Int](repeating: 0, count: Self.sampleSlots)
         sampleSlot = [Int](repeating: 0, count: Self.sampleSlots)
-        sampleSSRC = [UInt32](repeating: 0, count: Self.sampleSlots)
+        let slots = (world.subscriberIDs.map(\.slot).max() ?? 0) + 1
+        subscriberBySlot = [Int](repeating: -1, count: slots)
+        for (i, id) in world.subscriberIDs.enumerated() { subscriberBySlot[id.slot] = i }
+        world.router.protectsEgress = stage != .route
     }
 
     deinit {
         prepared.deallocate()
         rx.deallocate()
-        tx.deallocate()
         samples.deallocate()
     }
 
     /// Virtual time of pass 0's first packet (after the handshakes).
-    var baseNanos: Int64 { world.publisher.now.nanoseconds + 1_000_000_000 }
+    var baseNanos: Int64 { world.now.nanoseconds + 1_000_000_000 }
 
     /// Fills the prepared buffer with pass `pass`: sequence numbers and timestamps continue
     /// from the previous pass, then each packet is SRTP-protected by the publisher's client.
     func prepare(pass: Int) throws {
-        let client = world.publisher.client
+        let client = world.publisherClient
         let p64 = UInt64(pass)
         for (i, pkt) in fixture.packets.enumerated() {
             let base = prepared.baseAddress! + offsets[i]
@@ -116,84 +117,78 @@ final class ReplayRunner {
     /// Replays the prepared pass through the server path.
     @inline(never)
     func replay() {
-        let transport = world.publisherTransport
-        let from = world.publisher.clientAddress
-        let local = world.publisher.serverAddress
-        let scratch = UnsafeMutableRawBufferPointer(rebasing: tx[0..<(Self.bufferCapacity - SRTPSession.rtcpTrailerRoom)])
+        let router = world.router
+        let from = world.publisherAddress
+        let local = ReplayWorld.serverAddress
         let base = prepared.baseAddress!
+        let before = router.stats
+        let publisherConnection = world.serverPublisher
         for i in 0..<lengths.count {
             let n = lengths[i]
             let now = nows[i]
             rx.baseAddress!.copyMemory(from: base + offsets[i], byteCount: n)
-            guard case .rtp(let header, let values, let length) = transport.receive(rx, length: n, from: from, local: local, now: now)
-            else {
-                ingressDropped &+= 1
-                continue
-            }
-            ingressRTP &+= 1
-            if stage == .receive { continue }
-            // As MediaEngine.forward.
-            let pt = Int(header.payloadType.rawValue)
-            // RTX (retransmissions and Chromium's bandwidth probes) is not forwarded as media,
-            // as in the server; counted apart, not a failure.
-            if pt < world.isRTXPayloadType.count && world.isRTXPayloadType[pt] {
-                repairSkipped &+= 1
-                continue
-            }
-            guard let r = world.streams.resolve(header, values), r.publication < world.publications.count else {
-                unroutable &+= 1
-                continue
-            }
-            if r.isRepair {
-                repairSkipped &+= 1
-                continue
-            }
-            let packet = UnsafeRawBufferPointer(rebasing: rx[0..<length])
-            world.publications[r.publication].forward(
-                packet: packet, header: header, values: values, layer: r.layer, now: now, scratch: scratch
-            ) { sub, n in
-                if stage == .route {
-                    egressPackets &+= 1
-                    egressBytes &+= UInt64(n)
-                    return
+            if stage == .receive {
+                // The transport alone: what every stage pays before routing.
+                guard case .rtp = publisherConnection?.handle(datagram: rx, length: n, from: from, local: local, now: now)
+                else {
+                    ingressDropped &+= 1
+                    continue
                 }
-                guard sub.slot >= 0, sub.slot < world.subscriberTransports.count,
-                      let len = try? world.subscriberTransports[sub.slot].protectRTP(tx, length: n) else {
-                    egressFailures &+= 1
-                    return
-                }
+                ingressRTP &+= 1
+                continue
+            }
+            router.handle(.datagram(rx, length: n, from: from, local: local), now: now)
+            while let o = router.pollOutput() {
+                guard case .transmit(let t) = o, t.connection.role == .subscriber else { continue }
                 egressPackets &+= 1
-                egressBytes &+= UInt64(len)
-                if egressPackets % sampleEvery == 0, sampleCount < Self.sampleSlots, len <= Self.sampleSize {
-                    (samples.baseAddress! + sampleCount * Self.sampleSize).copyMemory(from: tx.baseAddress!, byteCount: len)
-                    sampleLengths[sampleCount] = len
-                    sampleSlot[sampleCount] = sub.slot
-                    sampleSSRC[sampleCount] = sub.outSSRC.rawValue
+                egressBytes &+= UInt64(t.bytes.count)
+                if stage == .full, egressPackets % sampleEvery == 0, sampleCount < Self.sampleSlots,
+                   t.bytes.count <= Self.sampleSize, let src = t.bytes.baseAddress {
+                    (samples.baseAddress! + sampleCount * Self.sampleSize).copyMemory(from: src, byteCount: t.bytes.count)
+                    sampleLengths[sampleCount] = t.bytes.count
+                    let slot = t.connection.participant.slot
+                    sampleSlot[sampleCount] = slot < subscriberBySlot.count ? subscriberBySlot[slot] : -1
                     sampleCount += 1
                 }
             }
         }
+        if stage != .receive {
+            let after = router.stats
+            ingressRTP &+= after.rtpIn &- before.rtpIn
+            unroutable &+= after.unroutable &- before.unroutable
+            repairSkipped &+= after.repairPackets &- before.repairPackets
+            egressFailures &+= (after.egressFailures &- before.egressFailures) &+ (after.egressOverflow &- before.egressOverflow)
+            var dropped: UInt64 = 0
+            for (a, b) in zip(after.peerDrops, before.peerDrops) { dropped &+= a &- b }
+            ingressDropped &+= dropped
+        }
     }
 
     /// Unprotects every kept sample with its subscriber client's keys and parses it: returns
-    /// (checked, failures with a reason).
+    /// (checked, failures with a reason). Each must carry one of that subscriber's SSRCs.
     func verifySamples() -> (checked: Int, failures: [String]) {
         var failures: [String] = []
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.sampleSize + 64, alignment: 16)
         defer { buffer.deallocate() }
+        let subs = world.subscriptions
         for i in 0..<sampleCount {
-            let pair = world.subscribers[sampleSlot[i]]
+            let s = sampleSlot[i]
+            guard s >= 0, s < world.subscriberClients.count, let client = world.subscriberClients[s] else {
+                failures.append("sample \(i): no subscriber")
+                continue
+            }
+            let ssrcs = Set(subs.compactMap { $0.count > s ? $0[s].outSSRC.rawValue : nil })
             buffer.copyMemory(from: UnsafeRawBufferPointer(start: samples.baseAddress! + i * Self.sampleSize,
                                                            count: sampleLengths[i]))
-            let r = pair.client.handle(datagram: buffer, length: sampleLengths[i], from: pair.serverAddress,
-                                       local: pair.clientAddress, now: pair.now)
+            let r = client.handle(datagram: buffer, length: sampleLengths[i], from: ReplayWorld.serverAddress,
+                                  local: world.subscriberAddresses[s], now: world.now)
             switch r {
             case .rtp(let h, _, _):
-                if h.ssrc.rawValue != sampleSSRC[i] {
-                    failures.append("sample \(i): SSRC \(h.ssrc.rawValue), expected \(sampleSSRC[i])")
+                if !ssrcs.contains(h.ssrc.rawValue) {
+                    failures.append("sample \(i): SSRC \(h.ssrc.rawValue), expected one of \(ssrcs)")
                 }
             case .dropped(let reason):
-                failures.append("sample \(i) (subscriber \(sampleSlot[i])): dropped \(reason)")
+                failures.append("sample \(i) (subscriber \(s)): dropped \(reason)")
             default:
                 failures.append("sample \(i): not RTP")
             }

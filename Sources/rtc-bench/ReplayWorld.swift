@@ -1,33 +1,33 @@
-import RTCCore
+@_spi(Benchmark) import RTCCore
 
-/// The server side of one replay, set up as sfu-server sets it up (RoomMedia.swift): one
-/// publisher connection answered as ICE-lite with the chosen SRTP profile, one
-/// ``Publication`` per published track (layers = rids), an ``IncomingStreamTable`` by mid/rid,
-/// and N subscriber connections the server offered `sendonly` sections on, each with one
-/// ``Subscription`` per track (fresh SSRC, the subscriber connection's extension map).
+/// The server side of one replay: RTCCore's ``SFURouter`` — the same object sfu-server drives —
+/// with one publisher and N subscribers in one room, each a real client ``PeerConnection``
+/// (full ICE agent, DTLS, SRTP) connected to it in virtual time over a lossless in-process
+/// wire. The publisher offers the sidecar's tracks; the router answers, offers each subscriber
+/// the tracks, and the subscribers answer.
 ///
 /// ```
-///  publisher client ──(real ICE+DTLS, virtual time)──▶ server publisher PeerConnection
-///  server subscriber PeerConnection i ◀──(real ICE+DTLS)──▶ subscriber client i   (i < N)
+///  publisher client ──(real ICE+DTLS, virtual time)──▶ ┌──────────┐
+///                                                      │ SFURouter│ ◀──▶ subscriber client i
+///                                                      └──────────┘       (i < N)
 /// ```
 final class ReplayWorld {
     static let serverAddress = TransportAddress("127.0.0.1:40000")!
 
     let sidecar: ReplaySidecar
-    let publisher: InProcessPeerPair
-    let subscribers: [InProcessPeerPair]
-    /// Server-side transports of the subscribers, by slot.
-    let subscriberTransports: [PeerTransport]
-    let publisherTransport: PeerTransport
-    /// One per sidecar track, in order.
-    let publications: [Publication]
-    /// subscriptions[track][slot]
-    let subscriptions: [[Subscription]]
-    var streams = IncomingStreamTable()
-    /// RTX payload types of the publisher (indexed by payload type, no set lookup per packet).
-    var isRTXPayloadType = [Bool](repeating: false, count: 128)
-    /// The publisher's negotiated inbound extension map (for classifying fixture packets).
-    let publisherMap: RTPExtensionMap
+    let profile: SRTPProfile
+    let router: SFURouter
+    let publisherClient: PeerConnection
+    let publisherAddress: TransportAddress
+    let publisherID: SFUParticipantID
+    var subscriberClients: [PeerConnection?]
+    let subscriberAddresses: [TransportAddress]
+    let subscriberIDs: [SFUParticipantID]
+    /// The router's tracks, one per sidecar track, in order.
+    private(set) var tracks: [SFUTrackID] = []
+    var now: Instant
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096 + SRTPSession.rtcpTrailerRoom,
+                                                                alignment: 16)
 
     struct SetupError: Error, CustomStringConvertible {
         var description: String
@@ -36,12 +36,30 @@ final class ReplayWorld {
     init(sidecar: ReplaySidecar, subscriberCount: Int, profile: SRTPProfile, serverCertificate: DTLSCertificate,
          clientCertificate: DTLSCertificate, publisherAddress: TransportAddress) throws {
         self.sidecar = sidecar
-        var now = Instant(nanoseconds: 1_000_000_000)
+        self.profile = profile
+        self.publisherAddress = publisherAddress
+        now = Instant(nanoseconds: 1_000_000_000)
+        // No REMB (the fixture's publisher does not listen) and slots for every subscriber's copy.
+        router = SFURouter(configuration: .init(
+            certificate: serverCertificate, hostAddresses: [ICEHostAddress(base: Self.serverAddress)], seed: 0x5B5,
+            egressSlots: max(256, subscriberCount * 4), publisherBitrate: nil))
+        let room = SFURoomID(1)
+        publisherID = router.addParticipant(room: room, publisherCredentials: Self.serverCredentials("pubS"),
+                                            subscriberCredentials: Self.serverCredentials("pubX"), now: now)
+        var ids: [SFUParticipantID] = []
+        var addresses: [TransportAddress] = []
+        for slot in 0..<subscriberCount {
+            ids.append(router.addParticipant(room: room, publisherCredentials: Self.serverCredentials("sub\(slot)P"),
+                                             subscriberCredentials: Self.serverCredentials("sub\(slot)S"), now: now))
+            addresses.append(TransportAddress(ip: publisherAddress.ip, port: UInt16(20_000 + slot)))
+        }
+        subscriberIDs = ids
+        subscriberAddresses = addresses
+        subscriberClients = Array(repeating: nil, count: subscriberCount)
 
-        // The publisher: the client offers (full ICE agent, sendonly sections with rids), the
-        // server answers as ICE-lite, DTLS passive, recvonly.
-        let pubClient = PeerConnection(configuration: Self.clientConfiguration(
-            certificate: clientCertificate, address: publisherAddress, ufrag: "pubC", seed: 1))
+        // The publisher offers its tracks (sendonly, rids), restricted to the chosen profile.
+        publisherClient = PeerConnection(configuration: Self.clientConfiguration(
+            certificate: clientCertificate, address: publisherAddress, ufrag: "pubC", seed: 1, profile: profile))
         var sections: [SDPOfferSection] = []
         for t in sidecar.tracks {
             guard let mid = Mid(t.mid), let cap = t.capability else {
@@ -51,143 +69,152 @@ final class ReplayWorld {
                 mid: mid, kind: t.mediaKind, direction: .sendonly, codecs: [cap],
                 headerExtensions: sidecar.extMaps(for: t.mediaKind), sendRids: t.rids.compactMap { Rid($0) }))
         }
-        let offer = try SessionDescription.parse(pubClient.createOffer(sections: sections).serialized())
-        var options = SDPAnswerOptions(sessionID: "1")
-        options.audioDirection = .recvonly
-        options.videoDirection = .recvonly
-        options.preferredSetup = .passive
-        let (pubServer, answer) = try PeerConnection.answer(
-            offer: offer, configuration: Self.serverConfiguration(certificate: serverCertificate, profile: profile,
-                                                                  ufrag: "pubS"),
-            options: options, now: now)
-        try pubClient.setRemoteAnswer(SessionDescription.parse(answer.serialized()), now: now)
-        let pub = InProcessPeerPair(client: pubClient, server: pubServer, clientAddress: publisherAddress,
-                                    serverAddress: Self.serverAddress, now: now)
-        guard pub.connect(), let pubTransport = pubServer.transport, let negotiated = pubServer.negotiated else {
-            throw SetupError(description: "publisher connection did not connect (\(pubClient.state), \(pubServer.state))")
-        }
-        guard pubTransport.srtpProfile == profile else {
-            throw SetupError(description: "publisher negotiated \(String(describing: pubTransport.srtpProfile)), not \(profile)")
-        }
-        now = pub.now
-        self.publisher = pub
-        self.publisherTransport = pubTransport
-
-        // As RoomRegistry.handlePublishOffer: one publication per accepted track.
-        var map = RTPExtensionMap()
-        var pubs: [Publication] = []
-        for m in negotiated.media where m.accepted {
-            for e in m.extMaps where e.id >= 1 && e.id <= 255 { _ = map.register(uri: e.uri, id: UInt8(e.id)) }
-            for c in m.codecs { if let r = c.rtxPayloadType, r.rawValue < 128 { isRTXPayloadType[Int(r.rawValue)] = true } }
-        }
+        let offer = try SessionDescription.parse(publisherClient.createOffer(sections: sections).serialized())
+        let answer = try router.publish(offer: offer, from: publisherID, now: now)
+        try publisherClient.setRemoteAnswer(SessionDescription.parse(answer.serialized()), now: now)
+        let published = router.tracks(of: publisherID)
         for t in sidecar.tracks {
-            guard let m = negotiated.media.first(where: { $0.mid.description == t.mid && $0.accepted }),
-                  let codec = m.codecs.first else {
-                throw SetupError(description: "track \(t.mid) not accepted by the server")
+            guard let info = published.first(where: { $0.publisherMid.description == t.mid }) else {
+                throw SetupError(description: "track \(t.mid) not accepted by the router")
             }
-            let rids = m.remoteRids.filter { $0.direction == .send }.map(\.id)
-            let kind: TrackKind = t.mediaKind == .audio ? .audio : .video
-            let p = Publication(id: UInt32(pubs.count + 1), kind: kind, codec: Self.trackCodec(codec.type, clockRate: codec.clockRate),
-                                layerCount: max(1, rids.count), sourceMap: map)
-            streams.add(.init(mid: m.mid, rids: rids, ssrcs: m.remoteSsrcs, publication: pubs.count))
-            pubs.append(p)
+            tracks.append(info.id)
         }
-        pubTransport.inboundExtensionMap = map
-        self.publisherMap = map
-        self.publications = pubs
+        try pump()
+        guard connect(profile: profile) else {
+            let states = subscriberClients.map { "\($0?.state as Any)" }
+            throw SetupError(description: "did not connect (publisher \(publisherClient.state), subscribers \(states)) \(router.stats) \(publisherClient.transport?.iceStats as Any) \(serverPublisher?.transport?.iceStats as Any)")
+        }
+    }
 
-        // Subscribers: the server offers one sendonly section per track; the client answers
-        // active (DTLS client), recvonly.
-        var subs: [InProcessPeerPair] = []
-        var transports: [PeerTransport] = []
-        var subscriptions = [[Subscription]](repeating: [], count: pubs.count)
-        var rng = SeededRandom(seed: 0x5B5)
-        for slot in 0..<subscriberCount {
-            var secs: [SDPOfferSection] = []
-            var planned: [(SSRC, SDPCodecCapability, Mid)] = []
-            for (i, t) in sidecar.tracks.enumerated() {
-                guard let cap = t.capability, let mid = Mid(String(i)) else { continue }
-                let ssrc = SSRC(UInt32(truncatingIfNeeded: rng.next()) | 1)
-                planned.append((ssrc, cap, mid))
-                secs.append(SDPOfferSection(
-                    mid: mid, kind: t.mediaKind, direction: .sendonly, codecs: [cap],
-                    headerExtensions: Self.subscriberExtMaps(t.mediaKind),
-                    sendStream: SDPSendStream(ssrc: ssrc, cname: "pub", msid: SDPMsid(streamID: "pub", trackID: "t\(i)"))))
+    deinit { buffer.deallocate() }
+
+    /// The publisher's negotiated inbound extension map (for classifying fixture packets).
+    var publisherMap: RTPExtensionMap {
+        router.connection(SFUConnectionID(participant: publisherID, role: .publisher))?.transport?.inboundExtensionMap
+            ?? RTPExtensionMap()
+    }
+
+    /// subscriptions[track][subscriber], once the subscribers are connected.
+    var subscriptions: [[Subscription]] {
+        tracks.map { t in subscriberIDs.compactMap { router.subscription(of: t, to: $0) } }
+    }
+
+    var publications: [Publication] { tracks.compactMap { router.publication(of: $0) } }
+
+    /// The router's publisher connection.
+    var serverPublisher: PeerConnection? {
+        router.connection(SFUConnectionID(participant: publisherID, role: .publisher))
+    }
+
+    /// Moves every datagram between the clients and the router until nothing moves; answers
+    /// subscriber offers. Returns whether anything moved.
+    @discardableResult
+    func pump() throws -> Bool {
+        var movedAny = false
+        var moved = true
+        while moved {
+            moved = false
+            while let o = router.pollOutput() {
+                switch o {
+                case .transmit(let t):
+                    moved = true
+                    guard let client = client(at: t.to), t.bytes.count + SRTPSession.rtcpTrailerRoom <= buffer.count
+                    else { continue }
+                    buffer.copyMemory(from: t.bytes)
+                    _ = client.handle(datagram: buffer, length: t.bytes.count, from: t.from, local: t.to, now: now)
+                case .event(.subscribeOffer(let id, let sdp, _)):
+                    moved = true
+                    try answer(sdp, for: id)
+                case .event:
+                    break
+                }
             }
-            let server = PeerConnection(configuration: Self.serverConfiguration(
-                certificate: serverCertificate, profile: profile, ufrag: "sub\(slot)S"))
-            let subOffer = try SessionDescription.parse(server.createOffer(sections: secs).serialized())
-            let clientAddress = TransportAddress(ip: publisherAddress.ip, port: UInt16(20_000 + slot))
-            var o = SDPAnswerOptions(sessionID: "2")
-            o.audioDirection = .recvonly
-            o.videoDirection = .recvonly
-            o.preferredSetup = .active
-            let (client, subAnswer) = try PeerConnection.answer(
-                offer: subOffer, configuration: Self.clientConfiguration(
-                    certificate: clientCertificate, address: clientAddress, ufrag: "sub\(slot)C",
-                    seed: UInt64(slot) &+ 2),
+            for (client, address) in [(publisherClient, publisherAddress)]
+                + zip(subscriberClients, subscriberAddresses).compactMap({ c, a in c.map { ($0, a) } }) {
+                while let o = client.pollOutput() {
+                    guard case .transmit(let bytes, let to, _) = o,
+                          bytes.count + SRTPSession.rtcpTrailerRoom <= buffer.count else { continue }
+                    moved = true
+                    bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+                    router.handle(.datagram(buffer, length: bytes.count, from: address, local: to), now: now)
+                }
+            }
+            movedAny = movedAny || moved
+        }
+        return movedAny
+    }
+
+    private func client(at address: TransportAddress) -> PeerConnection? {
+        if address == publisherAddress { return publisherClient }
+        if let i = subscriberAddresses.firstIndex(of: address) { return subscriberClients[i] }
+        return nil
+    }
+
+    /// A subscriber client answers the router's offer: recvonly, DTLS active.
+    private func answer(_ sdp: SessionDescription, for id: SFUParticipantID) throws {
+        guard let i = subscriberIDs.firstIndex(of: id) else { return }
+        let offer = try SessionDescription.parse(sdp.serialized())
+        var o = SDPAnswerOptions(sessionID: "2")
+        o.audioDirection = .recvonly
+        o.videoDirection = .recvonly
+        o.preferredSetup = .active
+        let answer: SessionDescription
+        if let c = subscriberClients[i] {
+            answer = try c.answer(offer: offer, options: o, now: now)
+        } else {
+            let (c, a) = try PeerConnection.answer(
+                offer: offer, configuration: Self.clientConfiguration(
+                    certificate: publisherClient.configuration.certificate, address: subscriberAddresses[i],
+                    ufrag: "sub\(i)C", seed: UInt64(i) &+ 2, profile: profile),
                 options: o, now: now)
-            try server.setRemoteAnswer(SessionDescription.parse(subAnswer.serialized()), now: now)
-            let pair = InProcessPeerPair(client: client, server: server, clientAddress: clientAddress,
-                                         serverAddress: Self.serverAddress, now: now)
-            guard pair.connect(), let transport = server.transport, let n = server.negotiated else {
-                throw SetupError(description: "subscriber \(slot) did not connect (\(client.state), \(server.state))")
-            }
-            var dmap = RTPExtensionMap()
-            for m in n.media where m.accepted {
-                for e in m.extMaps where e.id >= 1 && e.id <= 255 { _ = dmap.register(uri: e.uri, id: UInt8(e.id)) }
-            }
-            for (i, (ssrc, cap, mid)) in planned.enumerated() {
-                let s = Subscription(slot: slot, outSSRC: ssrc, outPayloadType: cap.payloadType, mid: mid,
-                                     destinationMap: dmap, clockRate: pubs[i].codec.clockRate)
-                pubs[i].add(s)
-                subscriptions[i].append(s)
-            }
-            subs.append(pair)
-            transports.append(transport)
+            subscriberClients[i] = c
+            answer = a
         }
-        self.subscribers = subs
-        self.subscriberTransports = transports
-        self.subscriptions = subscriptions
+        try router.subscribeAnswer(SessionDescription.parse(answer.serialized()), from: id, now: now)
     }
 
-    static func trackCodec(_ type: SDPCodecType, clockRate: UInt32) -> TrackCodec {
-        switch type {
-        case .opus: return .opus
-        case .vp8: return .vp8
-        case .vp9: return .vp9
-        case .h264: return .h264
-        case .av1: return .av1
-        default: return .other(clockRate: clockRate)
+    /// Runs until every connection is up (SRTP keys both ways) and negotiated `profile`, or
+    /// 20 s of virtual time pass.
+    private func connect(profile: SRTPProfile) -> Bool {
+        let end = now + .seconds(20)
+        var spins = 0
+        while true {
+            let up = publisherClient.state == .connected && serverPublisher?.state == .connected
+                && subscriberClients.allSatisfy { $0?.state == .connected }
+                && subscriberIDs.allSatisfy {
+                    router.connection(SFUConnectionID(participant: $0, role: .subscriber))?.state == .connected
+                }
+            if up { break }
+            if (try? pump()) == true { spins = 0; continue }
+            var next = router.nextTimeout()?.0
+            for c in [publisherClient] + subscriberClients.compactMap({ $0 }) {
+                if let t = c.nextTimeout()?.0, next.map({ t < $0 }) ?? true { next = t }
+            }
+            guard let t = next, t <= end else { return false }
+            if t > now { now = t } else {
+                spins += 1
+                if spins > 10_000 { return false }
+            }
+            if let (rt, _) = router.nextTimeout(), rt <= now { router.handle(.timeout, now: now) }
+            for c in [publisherClient] + subscriberClients.compactMap({ $0 }) {
+                if let (ct, _) = c.nextTimeout(), ct <= now { c.handleTimeout(now: now) }
+            }
         }
+        _ = try? pump()
+        return serverPublisher?.transport?.srtpProfile == profile
     }
 
-    /// As RoomRegistry.subscriberExtMaps: what the router writes on subscriber connections.
-    static func subscriberExtMaps(_ kind: SDPMediaKind) -> [SDPExtMap] {
-        switch kind {
-        case .audio:
-            return [SDPExtMap(id: 1, uri: SDPExtensionURI.audioLevel), SDPExtMap(id: 2, uri: SDPExtensionURI.absSendTime),
-                    SDPExtMap(id: 4, uri: SDPExtensionURI.mid)]
-        default:
-            return [SDPExtMap(id: 2, uri: SDPExtensionURI.absSendTime), SDPExtMap(id: 4, uri: SDPExtensionURI.mid)]
-        }
+    static func serverCredentials(_ ufrag: String) -> ICECredentials {
+        ICECredentials(ufrag: ufrag, pwd: "replayServerPassword0123456")
     }
 
     static func clientConfiguration(certificate: DTLSCertificate, address: TransportAddress, ufrag: String,
-                                    seed: UInt64) -> PeerConnection.Configuration {
+                                    seed: UInt64, profile: SRTPProfile?) -> PeerConnection.Configuration {
         let ice = ICEAgent.Configuration(
             localCredentials: ICECredentials(ufrag: ufrag, pwd: "replayClientPassword0123456"),
             hostAddresses: [ICEHostAddress(base: address)], seed: seed)
-        return PeerConnection.Configuration(ice: .full(ice), certificate: certificate, sessionID: "3")
-    }
-
-    static func serverConfiguration(certificate: DTLSCertificate, profile: SRTPProfile, ufrag: String)
-        -> PeerConnection.Configuration
-    {
-        let ice = ICELiteAgent.Configuration(
-            localCredentials: ICECredentials(ufrag: ufrag, pwd: "replayServerPassword0123456"),
-            hostAddresses: [ICEHostAddress(base: serverAddress)])
-        return PeerConnection.Configuration(ice: .lite(ice), certificate: certificate,
-                                            dtls: DTLSConfiguration(srtpProfiles: [profile]), sessionID: "4")
+        var dtls = DTLSConfiguration()
+        if let profile { dtls.srtpProfiles = [profile] }
+        return PeerConnection.Configuration(ice: .full(ice), certificate: certificate, dtls: dtls, sessionID: "3")
     }
 }

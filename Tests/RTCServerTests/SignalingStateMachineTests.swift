@@ -177,7 +177,8 @@ import Testing
         try h.connect("cy", room: room)
         h.send(.publishOffer(sdp: try Self.fixture("aiortc-offer.sdp")), from: "cy", room: room)
         #expect(await h.next("cy", "publish-answer") != nil)
-        #expect(h.rooms.rooms[room]?.participants["bo"]?.media.needsOffer == true)
+        let bo = try #require(h.rooms.rooms[room]?.participants["bo"]?.media.routerID)
+        #expect(h.engine.router.subscriberOfferState(bo)?.queued == true)
         // Leaving removes every trace: tracks, sections elsewhere, connections.
         h.send(.leave, from: "ada", room: room)
         #expect(await h.next("bo", "track-unpublished") != nil)

@@ -1,6 +1,6 @@
-/// Preallocated storage for the datagrams one router call produces: a bump region of
-/// fixed-size slots and a queue of entries, both reset at the start of the next call. No heap
-/// allocation in steady state (the entry array keeps its capacity).
+/// Preallocated storage for the datagrams the router produces: a bump region of fixed-size
+/// slots and a queue of entries, both reset once everything was polled. No heap allocation in
+/// steady state (the entry array keeps its capacity).
 struct EgressBuffer {
     struct Entry {
         var connection: SFUConnectionID

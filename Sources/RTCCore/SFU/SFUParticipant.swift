@@ -10,6 +10,9 @@ final class SFUConnection {
     var addresses: [TransportAddress] = []
     /// The transport's deadline when last looked at (to know when the router's changed).
     var deadline: Instant?
+    /// The selected pair, refreshed whenever the connection's outputs are drained (after
+    /// every STUN, DTLS or timer event), so the per-packet path does not ask the transport.
+    var pair: ICESelectedPair?
 
     init(id: SFUConnectionID, peer: PeerConnection) {
         self.id = id

@@ -14,8 +14,10 @@
 ///  nextTimeout() ──▶ handle(.timeout) at that instant
 /// ```
 ///
-/// Egress datagrams live in a preallocated buffer until the next call into the router: drain
-/// ``pollOutput()`` after every call. Forwarding allocates nothing and looks nothing up in a
+/// Egress datagrams live in preallocated slots: a transmit's bytes stay valid until every
+/// queued output was polled and the router is called again. Drain ``pollOutput()`` after
+/// every call (undrained datagrams hold their slots; when none is left, copies are dropped
+/// and counted). Forwarding allocates nothing and looks nothing up in a
 /// dictionary: streams resolve by a short linear scan, subscriptions name their subscriber by
 /// slot. One owner drives it (not thread-safe); no locks, no clock reads, no random numbers
 /// (ICE credentials come from the caller; SSRCs from ``Configuration/seed``).
@@ -58,16 +60,21 @@ public final class SFURouter {
     }
 
     public let configuration: Configuration
-    public private(set) var stats = SFURouterStats()
+    /// The addresses new connections put into candidates (initially the configuration's; a
+    /// server sets them once its socket is bound).
+    public var hostAddresses: [ICEHostAddress]
+    @exclusivity(unchecked) public private(set) var stats = SFURouterStats()
     /// The largest datagram the router sends (the egress slot size less the SRTP trailer room).
     public static let maximumPacketSize = 1_500
 
-    var participants: [SFUParticipant?] = []
+    @exclusivity(unchecked) var participants: [SFUParticipant?] = []
     private var freeSlots: [Int] = []
     private var generation: UInt32 = 0
     private var nextTrackID: UInt32 = 1
     private var rng: SeededRandom
-    private var egress: EgressBuffer
+    // Per-packet state: exclusivity is enforced by construction (one owner, no reentrant
+    // mutation of these from the closures the hot path runs), so it is not checked per access.
+    @exclusivity(unchecked) private var egress: EgressBuffer
     private var events = OutputQueue<SFUEvent>()
     /// Connections by remote address and by local ufrag (control plane: a new address).
     private var byAddress: [TransportAddress: SFUConnectionID] = [:]
@@ -79,12 +86,17 @@ public final class SFURouter {
     private var nextReport: Instant?
     private var reportCount = 0
     private var currentSpeaker: [SFURoomID: SFUParticipantID] = [:]
+    private var retiredDrops = ForwardingDrops()
     /// Sees every decrypted packet received and every packet before it is protected (for
     /// `--capture`); nil costs one check per packet.
     public var tap: ((SFUConnectionID, UnsafeRawBufferPointer, SFUTapDirection) -> Void)?
+    /// Off only to measure routing and rewriting without the SRTP library (rtc-bench's
+    /// `route` stage): forwarded packets then leave in the clear. Never off in a server.
+    @_spi(Benchmark) public var protectsEgress = true
 
     public init(configuration: Configuration) {
         self.configuration = configuration
+        self.hostAddresses = configuration.hostAddresses
         self.rng = SeededRandom(seed: configuration.seed)
         self.egress = EgressBuffer(slotSize: Self.maximumPacketSize + SRTPSession.rtcpTrailerRoom,
                                    slotCount: configuration.egressSlots)
@@ -157,6 +169,7 @@ public final class SFURouter {
         guard let p = participant(id) else { return }
         for t in p.tracks {
             events.push(.trackUnpublished(t.info))
+            retiredDrops.add(t.publication.totalDrops)
             for i in participants.indices where i != id.slot {
                 participants[i]?.removeSection(for: t)
             }
@@ -375,6 +388,30 @@ public final class SFURouter {
         for id in participantIDs { removeParticipant(id, now: now) }
     }
 
+    /// Whether a subscriber offer waits for its answer, and whether another is queued behind it
+    /// (one offer is outstanding at a time).
+    public func subscriberOfferState(_ id: SFUParticipantID) -> (outstanding: Bool, queued: Bool)? {
+        participant(id).map { ($0.offerInFlight, $0.needsOffer) }
+    }
+
+    /// A published track, by id.
+    public func trackInfo(_ id: SFUTrackID) -> SFUTrackInfo? { findTrack(id)?.info }
+
+    /// Connections that exist (publisher and subscriber, every participant).
+    public var connectionCount: Int {
+        participants.reduce(0) { n, p in n + (p?.publisher == nil ? 0 : 1) + (p?.subscriber == nil ? 0 : 1) }
+    }
+
+    /// Every forwarding drop by reason, of live tracks and of tracks that are gone (totals
+    /// never go backwards).
+    public var forwardingDrops: ForwardingDrops {
+        var total = retiredDrops
+        for p in participants.compactMap({ $0 }) {
+            for t in p.tracks { total.add(t.publication.totalDrops) }
+        }
+        return total
+    }
+
     /// The room of a participant.
     public func room(of id: SFUParticipantID) -> SFURoomID? { participant(id)?.room }
 
@@ -467,9 +504,18 @@ public final class SFURouter {
     private func forward(_ header: RTPHeader, _ values: RTPExtensionValues, buffer: UnsafeMutableRawBufferPointer,
                          length: Int, from p: SFUParticipant, now: Instant) {
         let pt = Int(header.payloadType.rawValue)
-        guard pt < 128, !p.isRTXPayloadType[pt], let r = p.streams.resolve(header, values), !r.isRepair,
+        // RTX (retransmissions, bandwidth probes) and repair streams are not forwarded as media.
+        if pt < 128, p.isRTXPayloadType[pt] {
+            stats.repairPackets &+= 1
+            return
+        }
+        guard pt < 128, let r = p.streams.resolve(header, values),
               r.publication >= 0, r.publication < p.tracks.count else {
             stats.unroutable &+= 1
+            return
+        }
+        if r.isRepair {
+            stats.repairPackets &+= 1
             return
         }
         let track = p.tracks[r.publication]
@@ -503,11 +549,17 @@ public final class SFURouter {
     /// Protects the copy written into the current egress slot and queues it.
     private func emit(_ sub: Subscription, length: Int) {
         guard sub.slot >= 0, sub.slot < participants.count, let target = participants[sub.slot],
-              let c = target.subscriber, let pair = c.peer.selectedPair, let slot = egress.nextSlot() else {
+              let c = target.subscriber, let pair = c.pair, let slot = egress.nextSlot() else {
             stats.egressFailures &+= 1
             return
         }
         if let tap { tap(c.id, UnsafeRawBufferPointer(rebasing: slot[0..<length]), .sent) }
+        guard protectsEgress else {
+            egress.commit(length: length, connection: c.id, to: pair.remote, from: pair.local)
+            stats.transmits &+= 1
+            stats.transmittedBytes &+= UInt64(length)
+            return
+        }
         guard let n = try? c.peer.protectRTP(slot, length: length) else {
             stats.egressFailures &+= 1
             return
@@ -710,6 +762,7 @@ public final class SFURouter {
                 }
             }
         }
+        c.pair = c.peer.selectedPair
         noteDeadline(c)
     }
 
@@ -824,10 +877,11 @@ public final class SFURouter {
         return best
     }
 
-    /// Starts a call: forgets egress datagrams of the previous call (the caller drained them).
+    /// Starts a call: once the caller drained every datagram, their slots are reused.
+    /// Datagrams not polled yet are kept (and more queue behind them until the slots run out,
+    /// which is counted as `egressOverflow`).
     private func beginCall() {
-        let lost = egress.reset()
-        if lost > 0 { stats.egressOverflow &+= UInt64(lost) }
+        if egress.isEmpty { _ = egress.reset() }
     }
 
     private func forget(_ c: SFUConnection) {
@@ -859,7 +913,7 @@ public final class SFURouter {
     private func randomSSRC() -> SSRC { SSRC(UInt32(truncatingIfNeeded: rng.next()) | 1) }
 
     private func peerConfiguration(_ credentials: ICECredentials, _ p: SFUParticipant) -> PeerConnection.Configuration {
-        let ice = ICELiteAgent.Configuration(localCredentials: credentials, hostAddresses: configuration.hostAddresses)
+        let ice = ICELiteAgent.Configuration(localCredentials: credentials, hostAddresses: hostAddresses)
         return PeerConnection.Configuration(ice: .lite(ice), certificate: configuration.certificate,
                                             dtls: DTLSConfiguration(), sessionID: String(p.rtcpSSRC.rawValue))
     }

@@ -44,12 +44,17 @@ public enum SFUConnectionRole: String, Sendable, Hashable {
 public struct SFUConnectionID: Hashable, Sendable, CustomStringConvertible {
     public let participant: SFUParticipantID
     public let role: SFUConnectionRole
+    public init(participant: SFUParticipantID, role: SFUConnectionRole) {
+        self.participant = participant
+        self.role = role
+    }
     public var description: String { "\(participant)/\(role.rawValue)" }
 }
 
 /// A published track, as events and API calls name it.
 public struct SFUTrackID: Hashable, Sendable, CustomStringConvertible {
     public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
     public var description: String { "track\(rawValue)" }
 }
 
@@ -102,7 +107,8 @@ public enum SFUEvent: Sendable {
     case quality(SFUQualityReport)
 }
 
-/// A datagram to send: `bytes` stays valid until the next call into the router.
+/// A datagram to send: `bytes` stays valid until the router's output is drained and the
+/// router is called again.
 public struct SFUTransmit {
     public let connection: SFUConnectionID
     public let bytes: UnsafeRawBufferPointer
@@ -161,14 +167,16 @@ public struct SFURouterStats: Sendable, Hashable {
     public var unknownSource: UInt64 = 0
     public var rtpIn: UInt64 = 0
     public var rtcpIn: UInt64 = 0
-    /// RTP the router could not route (unknown SSRC, repair stream, a subscriber sending).
+    /// RTP the router could not route (unknown SSRC or mid, a subscriber sending).
     public var unroutable: UInt64 = 0
+    /// RTX packets and repair streams (retransmissions and bandwidth probes), not forwarded.
+    public var repairPackets: UInt64 = 0
     public var transmits: UInt64 = 0
     public var transmittedBytes: UInt64 = 0
     /// Egress packets that could not be protected (transport not secure yet).
     public var egressFailures: UInt64 = 0
-    /// Transmits dropped because the egress buffer was full or the caller did not drain
-    /// ``SFURouter/pollOutput()`` before the next call.
+    /// Datagrams dropped because every egress slot was taken (the caller did not drain
+    /// ``SFURouter/pollOutput()``, or one call produced more than the configured slots).
     public var egressOverflow: UInt64 = 0
     public var keyframeRequestsSent: UInt64 = 0
     /// Datagrams the transports dropped, by ``PeerDropReason`` (`allCases` order).
