@@ -42,6 +42,10 @@ final class SFUTrack {
     /// RFC 6464 loudness (127 - level) summed over the current active-speaker window.
     var loudnessSum: Double = 0
     var loudnessCount = 0
+    /// Per layer: NACK generation for the publisher's stream (video).
+    var nackGenerators: [NackGenerator?]
+    /// Per layer: the publisher's last Sender Report (RTP time) and when it arrived.
+    var senderReports: [(rtp: UInt32, at: Instant)?]
 
     init(id: SFUTrackID, publisher: SFUParticipantID, kind: TrackKind, publisherMid: Mid, rids: [Rid],
          publication: Publication, capability: SDPCodecCapability) {
@@ -53,6 +57,8 @@ final class SFUTrack {
         self.publication = publication
         self.capability = capability
         self.layerStatistics = Array(repeating: nil, count: max(1, rids.count))
+        self.nackGenerators = Array(repeating: nil, count: max(1, rids.count))
+        self.senderReports = Array(repeating: nil, count: max(1, rids.count))
     }
 
     var codec: TrackCodec { publication.codec }
@@ -82,8 +88,14 @@ final class SFUParticipant {
     // Publishing
     var tracks: [SFUTrack] = []
     var streams = IncomingStreamTable()
-    /// RTX payload types of the publisher, indexed by payload type (no set lookup per packet).
+    /// RTX payload types of the publisher, indexed by payload type (no set lookup per packet),
+    /// and the payload type each repairs (RFC 4588 `apt`).
     var isRTXPayloadType = [Bool](repeating: false, count: 128)
+    var rtxApt = [UInt8](repeating: 0, count: 128)
+    /// RTX streams learned: which (track index, layer) each repairs.
+    var rtxStreams: [(ssrc: UInt32, track: Int, layer: Int)] = []
+    /// The publisher's RTX SSRC for a media SSRC, from its SDP (`a=ssrc-group:FID`).
+    var rtxForMedia: [SSRC: SSRC] = [:]
     var keyframeThrottles: [KeyframeRequestThrottle] = []
     // Subscribing
     var sections: [SFUSubscriberSection] = []

@@ -41,13 +41,23 @@ public final class SFURouter {
         /// congestion control (without feedback a browser never sends its top simulcast
         /// layer); nil: none.
         public var publisherBitrate: UInt64?
+        /// Maps the caller's clock to NTP wall-clock time for Sender Reports (RFC 3550 §4);
+        /// any consistent mapping gives lip sync and RTT, the real one gives receivers
+        /// meaningful `remote-outbound-rtp` times.
+        public var ntpClock: NTPClock
+        /// Packets kept per video subscription to answer NACKs (≥ 1 s of 720p video).
+        public var retransmissionPackets: Int
+        /// NACK generation towards publishers (RFC 4585 §6.2.1).
+        public var nack: NackGeneratorConfiguration
 
         public init(certificate: DTLSCertificate, hostAddresses: [ICEHostAddress], seed: UInt64 = 1,
                     publisherExtensions: [String] = SDPHeaderExtensionIDs.routerURIs.filter {
                         $0 != SDPExtensionURI.transportWideCC
                     },
                     keyframeRequestInterval: Duration = .milliseconds(500), egressSlots: Int = 2_048,
-                    reportInterval: Duration = .milliseconds(500), publisherBitrate: UInt64? = 2_500_000) {
+                    reportInterval: Duration = .milliseconds(500), publisherBitrate: UInt64? = 2_500_000,
+                    ntpClock: NTPClock = NTPClock(unixNanosecondsAtZero: 0), retransmissionPackets: Int = 512,
+                    nack: NackGeneratorConfiguration = NackGeneratorConfiguration()) {
             self.certificate = certificate
             self.hostAddresses = hostAddresses
             self.seed = seed
@@ -56,6 +66,9 @@ public final class SFURouter {
             self.egressSlots = egressSlots
             self.reportInterval = reportInterval
             self.publisherBitrate = publisherBitrate
+            self.ntpClock = ntpClock
+            self.retransmissionPackets = retransmissionPackets
+            self.nack = nack
         }
     }
 
@@ -87,6 +100,8 @@ public final class SFURouter {
     private var reportCount = 0
     private var currentSpeaker: [SFURoomID: SFUParticipantID] = [:]
     private var retiredDrops = ForwardingDrops()
+    /// When a NACK generator next has something due (nil: none).
+    private var nextNackService: Instant?
     /// Sees every decrypted packet received and every packet before it is protected (for
     /// `--capture`); nil costs one check per packet.
     public var tap: ((SFUConnectionID, UnsafeRawBufferPointer, SFUTapDirection) -> Void)?
@@ -279,9 +294,13 @@ public final class SFURouter {
         for m in negotiated.media where m.accepted {
             guard let kind = TrackKind(rawValue: m.kind.token), let codec = m.codecs.first else { continue }
             for c in m.codecs {
-                if let r = c.rtxPayloadType, r.rawValue < 128 { p.isRTXPayloadType[Int(r.rawValue)] = true }
+                if let r = c.rtxPayloadType, r.rawValue < 128 {
+                    p.isRTXPayloadType[Int(r.rawValue)] = true
+                    p.rtxApt[Int(r.rawValue)] = c.payloadType.rawValue
+                }
             }
             let rids = m.remoteRids.filter { $0.direction == .send }.map(\.id)
+            for (media, rtx) in m.remoteRtxSsrcs { p.rtxForMedia[media] = rtx }
             let index: Int
             if let existing = p.tracks.firstIndex(where: { $0.publisherMid == m.mid && $0.kind == kind }) {
                 index = existing
@@ -491,7 +510,7 @@ public final class SFURouter {
             stats.rtcpIn &+= 1
             let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
             if let tap { tap(c.id, packet, .received) }
-            if id.role == .subscriber { subscriberRTCP(packet, from: p, now: now) }
+            if id.role == .subscriber { subscriberRTCP(packet, from: p, now: now) } else { publisherRTCP(packet, from: p, now: now) }
         case .handled:
             drain(c, now: now)
         case .dropped(let reason):
@@ -502,11 +521,13 @@ public final class SFURouter {
 
     /// The forwarding hot path.
     private func forward(_ header: RTPHeader, _ values: RTPExtensionValues, buffer: UnsafeMutableRawBufferPointer,
-                         length: Int, from p: SFUParticipant, now: Instant) {
+                         length: Int, from p: SFUParticipant, now: Instant, isRetransmission: Bool = false) {
         let pt = Int(header.payloadType.rawValue)
-        // RTX (retransmissions, bandwidth probes) and repair streams are not forwarded as media.
+        // RTX (RFC 4588): a retransmission is unwrapped and forwarded as the original it
+        // repairs; padding-only probes are not forwarded.
         if pt < 128, p.isRTXPayloadType[pt] {
             stats.repairPackets &+= 1
+            repair(header, values, buffer: buffer, length: length, from: p, now: now)
             return
         }
         guard pt < 128, let r = p.streams.resolve(header, values),
@@ -524,8 +545,16 @@ public final class SFURouter {
         if r.layer >= 0, r.layer < track.layerStatistics.count {
             if track.layerStatistics[r.layer] == nil {
                 track.layerStatistics[r.layer] = ReceiveStreamStatistics(ssrc: header.ssrc, clockRate: track.codec.clockRate)
+                if track.kind == .video {
+                    track.nackGenerators[r.layer] = NackGenerator(senderSSRC: p.rtcpSSRC, mediaSSRC: header.ssrc,
+                                                                  configuration: configuration.nack)
+                }
             }
-            track.layerStatistics[r.layer]?.handlePacket(header, now: now)
+            if !isRetransmission { track.layerStatistics[r.layer]?.handlePacket(header, now: now) }
+            if track.nackGenerators[r.layer] != nil {
+                track.nackGenerators[r.layer]?.handlePacket(header.sequenceNumber, isRetransmission: isRetransmission, now: now)
+                serviceNacks(p, track, layer: r.layer, now: now)
+            }
         }
         track.bytesInWindow &+= UInt64(length)
         if track.kind == .audio, let level = values.audioLevel, !track.muted {
@@ -540,14 +569,14 @@ public final class SFURouter {
         track.publication.forward(
             packet: packet, header: header, layer: r.layer, now: now,
             scratch: { self.egress.nextSlot().map { UnsafeMutableRawBufferPointer(rebasing: $0[0..<egressLimit]) } },
-            emit: { sub, n in self.emit(sub, length: n) })
+            emit: { sub, n in self.emit(sub, length: n, now: now) })
         if track.publication.keyframeRequested || track.unresolvedKeyframeLayer != nil {
             requestKeyframe(track, from: p, now: now)
         }
     }
 
     /// Protects the copy written into the current egress slot and queues it.
-    private func emit(_ sub: Subscription, length: Int) {
+    private func emit(_ sub: Subscription, length: Int, now: Instant) {
         guard sub.slot >= 0, sub.slot < participants.count, let target = participants[sub.slot],
               let c = target.subscriber, let pair = c.pair, let slot = egress.nextSlot() else {
             stats.egressFailures &+= 1
@@ -560,13 +589,35 @@ public final class SFURouter {
             stats.transmittedBytes &+= UInt64(length)
             return
         }
+        // The rewritten header is in the clear here: timestamp and payload size for reports.
+        let ts = UInt32(slot[4]) << 24 | UInt32(slot[5]) << 16 | UInt32(slot[6]) << 8 | UInt32(slot[7])
+        sub.sendStatistics.handleSent(timestamp: ts, payloadLength: length &- Self.headerLength(slot), now: now)
         guard let n = try? c.peer.protectRTP(slot, length: length) else {
             stats.egressFailures &+= 1
             return
         }
+        if sub.keepsRetransmissions {
+            // The protected packet itself is kept: a NACK is answered by sending it again,
+            // byte for byte (the subscriber never received it, so its replay check passes).
+            if sub.retransmissionCache == nil {
+                sub.retransmissionCache = RTXPacketCache(capacity: configuration.retransmissionPackets,
+                                                         maxPacketSize: egress.slotSize)
+            }
+            let seq = SequenceNumber(UInt16(slot[2]) << 8 | UInt16(slot[3]))
+            sub.retransmissionCache?.store(UnsafeRawBufferPointer(rebasing: slot[0..<n]), sequenceNumber: seq, sentAt: now)
+        }
         egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
         stats.transmits &+= 1
         stats.transmittedBytes &+= UInt64(n)
+    }
+
+    /// Bytes of an RTP header with its CSRCs and extension block (the packet was written by
+    /// the router, so the fields are consistent).
+    static func headerLength(_ p: UnsafeMutableRawBufferPointer) -> Int {
+        guard p.count >= 12 else { return 0 }
+        var n = 12 &+ 4 &* Int(p[0] & 0x0F)
+        if p[0] & 0x10 != 0, n &+ 4 <= p.count { n &+= 4 &+ 4 &* (Int(p[n &+ 2]) << 8 | Int(p[n &+ 3])) }
+        return n
     }
 
     /// RTCP from a subscriber: PLI/FIR ask the publisher of that subscription for a keyframe.
@@ -578,10 +629,154 @@ public final class SFURouter {
                 keyframeWanted(by: p, outSSRC: pli.mediaSSRC, now: now)
             case .fullIntraRequest(let fir):
                 for e in fir.entries { keyframeWanted(by: p, outSSRC: e.ssrc, now: now) }
+            case .transportLayerNack(let nack):
+                retransmit(nack, to: p, now: now)
+            case .receiverReport(let rr):
+                for b in rr.reports { receptionReport(b, from: p, now: now) }
+            case .senderReport(let sr):
+                for b in sr.reports { receptionReport(b, from: p, now: now) }
             default:
                 break
             }
         }
+    }
+
+    /// A subscriber's report block about one of its streams: the round-trip time.
+    private func receptionReport(_ b: ReceptionReport, from p: SFUParticipant, now: Instant) {
+        guard let sub = p.sections.first(where: { $0.subscription?.outSSRC == b.ssrc })?.subscription else { return }
+        sub.sendStatistics.handle(receptionReport: b, now: now, clock: configuration.ntpClock)
+    }
+
+    /// A subscriber's NACK: resend what the cache holds (each at most once per RTT).
+    private func retransmit(_ nack: TransportLayerNack, to p: SFUParticipant, now: Instant) {
+        guard let sub = p.sections.first(where: { $0.subscription?.outSSRC == nack.mediaSSRC })?.subscription,
+              let c = p.subscriber, let pair = c.pair else { return }
+        sub.nacksReceived &+= 1
+        stats.nacksReceived &+= 1
+        let rtt = sub.roundTripTime.map { $0 / 2 } ?? .milliseconds(10)
+        for seq in nack.lostSequenceNumbers {
+            let sent = sub.retransmissionCache?.retransmit(seq, now: now, minInterval: rtt) { bytes in
+                egress.push(bytes, connection: c.id, to: pair.remote, from: pair.local)
+            }
+            if sent == true {
+                sub.retransmissionsSent &+= 1
+                stats.retransmissionsSent &+= 1
+                stats.transmits &+= 1
+            }
+        }
+    }
+
+    /// RTCP from a publisher: its Sender Reports (for our reports' LSR/DLSR and the
+    /// subscribers' lip sync).
+    private func publisherRTCP(_ packet: UnsafeRawBufferPointer, from p: SFUParticipant, now: Instant) {
+        var it = RTCPCompoundIterator(packet, paddingPolicy: .anyPacket)
+        while let slice = try? it.next() {
+            guard case .senderReport(let sr)? = try? RTCPPacket.parse(slice),
+                  let e = p.streams.learnedStreams.first(where: { $0.ssrc == sr.ssrc.rawValue && !$0.resolved.isRepair }),
+                  e.resolved.publication >= 0, e.resolved.publication < p.tracks.count else { continue }
+            let t = p.tracks[e.resolved.publication]
+            let layer = e.resolved.layer
+            guard layer >= 0, layer < t.senderReports.count else { continue }
+            t.senderReports[layer] = (sr.rtpTime, now)
+            t.layerStatistics[layer]?.handle(senderReport: sr, now: now)
+        }
+    }
+
+    // MARK: - Loss recovery towards publishers
+
+    /// An RTX packet (RFC 4588 §4): finds the stream it repairs, rebuilds the original in
+    /// place (primary payload type, original sequence number and SSRC, payload without the
+    /// OSN) and forwards it as that packet.
+    private func repair(_ header: RTPHeader, _ values: RTPExtensionValues, buffer: UnsafeMutableRawBufferPointer,
+                        length: Int, from p: SFUParticipant, now: Instant) {
+        let rtxSSRC = header.ssrc.rawValue
+        var target: (track: Int, layer: Int)?
+        if let known = p.rtxStreams.first(where: { $0.ssrc == rtxSSRC }) {
+            target = (known.track, known.layer)
+        } else if p.rtxStreams.count < IncomingStreamTable.maximumStreams {
+            if let mid = values.mid, let ti = p.tracks.firstIndex(where: { $0.publisherMid == mid }) {
+                let t = p.tracks[ti]
+                if let rr = values.repairedRid { target = t.rids.firstIndex(of: rr).map { (ti, $0) } }
+                else if t.rids.isEmpty { target = (ti, 0) }
+            } else if let media = p.rtxForMedia.first(where: { $0.value.rawValue == rtxSSRC })?.key,
+                      let e = p.streams.learnedStreams.first(where: { $0.ssrc == media.rawValue && !$0.resolved.isRepair }) {
+                target = (e.resolved.publication, e.resolved.layer)
+            }
+            if let t = target { p.rtxStreams.append((rtxSSRC, t.track, t.layer)) }
+        }
+        guard let (ti, layer) = target,
+              let media = p.streams.learnedStreams.first(where: {
+                  $0.resolved.publication == ti && $0.resolved.layer == layer && !$0.resolved.isRepair
+              })?.ssrc,
+              ti >= 0, ti < p.tracks.count else { return }
+        let payloadStart = header.payloadOffset
+        let payloadLength = header.payloadLength
+        // A padding-only bandwidth probe carries no OSN.
+        guard payloadLength > RTXPacketizer.overhead, payloadStart >= RTPHeader.fixedLength,
+              payloadStart &+ payloadLength <= length else { return }
+        let pt = Int(header.payloadType.rawValue)
+        let osn0 = buffer[payloadStart], osn1 = buffer[payloadStart &+ 1]
+        let body = payloadLength &- RTXPacketizer.overhead
+        // Original header: primary PT (marker kept), OSN, media SSRC; no padding.
+        buffer[0] &= ~0x20
+        buffer[1] = (buffer[1] & 0x80) | (p.rtxApt[pt] & 0x7F)
+        buffer[2] = osn0
+        buffer[3] = osn1
+        buffer[8] = UInt8(truncatingIfNeeded: media >> 24)
+        buffer[9] = UInt8(truncatingIfNeeded: media >> 16)
+        buffer[10] = UInt8(truncatingIfNeeded: media >> 8)
+        buffer[11] = UInt8(truncatingIfNeeded: media)
+        // Shift the payload over the OSN (overlapping, front to back; RTX is rare).
+        var k = 0
+        while k < body {
+            buffer[payloadStart &+ k] = buffer[payloadStart &+ k &+ RTXPacketizer.overhead]
+            k &+= 1
+        }
+        let n = payloadStart &+ body
+        guard let (h, v) = try? RTPHeader.parseForForwarding(UnsafeRawBufferPointer(rebasing: buffer[0..<n]),
+                                                              map: p.tracks[ti].publication.sourceMap) else { return }
+        stats.repairedPackets &+= 1
+        forward(h, v, buffer: buffer, length: n, from: p, now: now, isRetransmission: true)
+    }
+
+    /// Sends what a NACK generator asks for (NACKs to the publisher, or a keyframe request
+    /// when NACK cannot repair), and keeps the NACK timer.
+    private func serviceNacks(_ p: SFUParticipant, _ t: SFUTrack, layer: Int, now: Instant) {
+        guard layer >= 0, layer < t.nackGenerators.count else { return }
+        while let o = t.nackGenerators[layer]?.pollOutput() {
+            switch o {
+            case .nack(let nack):
+                sendRTCP(to: p, now: now) { w throws(WriteError) in try nack.write(to: &w) }
+                stats.nacksSent &+= 1
+            case .keyframeRequest:
+                if let ssrc = t.nackGenerators[layer]?.mediaSSRC { requestKeyframe(ssrc: ssrc, of: p, now: now) }
+            }
+        }
+        if let (due, _) = t.nackGenerators[layer]?.nextTimeout(), nextNackService.map({ due < $0 }) ?? true {
+            nextNackService = due
+            timeoutDirty = true
+        }
+    }
+
+    /// Writes one RTCP packet (or compound) for `p`'s publisher connection, protects and
+    /// queues it.
+    private func sendRTCP(to p: SFUParticipant, now: Instant, _ body: (inout ByteWriter) throws(WriteError) -> Void) {
+        guard let c = p.publisher else { return }
+        sendRTCP(on: c, body)
+    }
+
+    private func sendRTCP(on c: SFUConnection, _ body: (inout ByteWriter) throws(WriteError) -> Void) {
+        guard c.peer.isSecure, let pair = c.pair, let slot = egress.nextSlot() else {
+            stats.egressOverflow &+= 1
+            return
+        }
+        var w = ByteWriter(UnsafeMutableRawBufferPointer(rebasing: slot[0..<Self.maximumPacketSize]), format: .rtcp)
+        guard (try? body(&w)) != nil else { return }
+        if let tap { tap(c.id, UnsafeRawBufferPointer(rebasing: slot[0..<w.position]), .sent) }
+        guard let n = try? c.peer.protectRTCP(slot, length: w.position) else { return }
+        egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
+        stats.transmits &+= 1
+        stats.transmittedBytes &+= UInt64(n)
     }
 
     private func keyframeWanted(by p: SFUParticipant, outSSRC: SSRC, now: Instant) {
@@ -607,7 +802,13 @@ public final class SFURouter {
             return
         }
         t.unresolvedKeyframeLayer = nil
-        let media = SSRC(ssrc)
+        t.keyframeRequestPending = true
+        requestKeyframe(ssrc: SSRC(ssrc), of: p, now: now)
+    }
+
+    /// Asks the publisher stream `media` for a keyframe through its throttle.
+    private func requestKeyframe(ssrc media: SSRC, of p: SFUParticipant, now: Instant) {
+        for t in p.tracks where t.kind == .video { t.keyframeRequestPending = true }
         let i: Int
         if let existing = p.keyframeThrottles.firstIndex(where: { $0.mediaSSRC == media }) {
             i = existing
@@ -616,7 +817,6 @@ public final class SFURouter {
                 senderSSRC: p.rtcpSSRC, mediaSSRC: media, minInterval: configuration.keyframeRequestInterval))
             i = p.keyframeThrottles.count - 1
         }
-        t.keyframeRequestPending = true
         p.keyframeThrottles[i].request(now: now)
         sendKeyframeRequests(p, now: now)
     }
@@ -695,6 +895,7 @@ public final class SFURouter {
                                        mid: s.mid, destinationMap: RTPExtensionMap(),
                                        clockRate: t.publication.codec.clockRate)
                 sub.preferredLayer = s.preferences.maxLayer
+                sub.keepsRetransmissions = t.kind == .video
                 p.sections[i].subscription = sub
             }
             guard let sub = p.sections[i].subscription else { continue }
@@ -791,6 +992,17 @@ public final class SFURouter {
             }
             if due { sendKeyframeRequests(p, now: now) }
         }
+        if let due = nextNackService, now >= due {
+            nextNackService = nil
+            for p in participants.compactMap({ $0 }) {
+                for t in p.tracks where t.kind == .video {
+                    for layer in t.nackGenerators.indices where t.nackGenerators[layer] != nil {
+                        t.nackGenerators[layer]?.handleTimeout(now: now)
+                        serviceNacks(p, t, layer: layer, now: now)
+                    }
+                }
+            }
+        }
         if let r = nextReport, now >= r {
             report(now: now)
             nextReport = now + configuration.reportInterval
@@ -822,11 +1034,13 @@ public final class SFURouter {
             }
         }
         guard reportCount % 2 == 0 else { return }
+        for p in participants.compactMap({ $0 }) { sendSenderReports(to: p, now: now) }
         let seconds = Double((configuration.reportInterval * 2).rtcNanoseconds) / 1e9
         for p in participants.compactMap({ $0 }) {
             guard let c = p.publisher, c.peer.isSecure else { continue }
             var loss = 0.0, any = false
             var bytes: UInt64 = 0
+            var blocks: [ReceptionReport] = []
             for t in p.tracks {
                 bytes &+= t.bytesInWindow
                 t.bytesInWindow = 0
@@ -834,8 +1048,14 @@ public final class SFURouter {
                     if let rr = t.layerStatistics[i]?.receptionReport(now: now) {
                         any = true
                         loss = max(loss, Double(rr.fractionLost) * 100 / 256)
+                        blocks.append(rr)
                     }
                 }
+            }
+            if !blocks.isEmpty {
+                // Receiver Reports (RFC 3550 §6.4.2) with real loss, jitter, LSR and DLSR.
+                let rr = ReceiverReport(ssrc: p.rtcpSSRC, reports: Array(blocks.prefix(31)))
+                sendRTCP(on: c) { w throws(WriteError) in try rr.write(to: &w) }
             }
             if let bitrate = configuration.publisherBitrate, p.tracks.contains(where: { $0.kind == .video }) {
                 sendREMB(p, bitrate: bitrate)
@@ -846,6 +1066,33 @@ public final class SFURouter {
                 participant: p.id, score: QualityScore.score(lossPercent: loss),
                 lossPercent: (loss * 10).rounded() / 10,
                 bitrateKbps: (Double(bytes) * 8 / 1000 / seconds).rounded())))
+        }
+    }
+
+    /// A Sender Report (RFC 3550 §6.4.1) with SDES CNAME for every stream `p` receives. The
+    /// NTP↔RTP mapping follows the publisher's own Sender Report translated by the
+    /// subscription's timestamp offset (so audio and video of one publisher stay in sync
+    /// across layer switches and publisher restarts); before the publisher's first report, it
+    /// follows the last packet sent.
+    private func sendSenderReports(to p: SFUParticipant, now: Instant) {
+        guard let c = p.subscriber, c.peer.isSecure else { return }
+        let clock = configuration.ntpClock
+        for s in p.sections {
+            guard let sub = s.subscription, let t = s.track, sub.sendStatistics.packetsSent > 0 else { continue }
+            var rtp = sub.sendStatistics.rtpTimestamp(at: now)
+            if let layer = sub.currentLayer, layer >= 0, layer < t.senderReports.count, let sr = t.senderReports[layer] {
+                let ticks = RTPTicks.ticks(now - sr.at, clockRate: t.codec.clockRate)
+                rtp = sr.rtp &+ sub.timestampOffset &+ UInt32(truncatingIfNeeded: ticks)
+            }
+            guard let rtpTime = rtp else { continue }
+            let sr = SenderReport(ssrc: sub.outSSRC, ntpTime: clock.ntpTime(at: now), rtpTime: rtpTime,
+                                  packetCount: UInt32(truncatingIfNeeded: sub.sendStatistics.packetsSent),
+                                  octetCount: UInt32(truncatingIfNeeded: sub.sendStatistics.payloadBytesSent))
+            let sdes = SourceDescription(source: sub.outSSRC, cname: "\(t.publisher)")
+            sendRTCP(on: c) { w throws(WriteError) in
+                try sr.write(to: &w)
+                try sdes.write(to: &w)
+            }
         }
     }
 
@@ -866,6 +1113,7 @@ public final class SFURouter {
 
     private func computeTimeout() -> (Instant, SFUTimeoutReason)? {
         var best: (Instant, SFUTimeoutReason)? = nextReport.map { ($0, .report) }
+        if let n = nextNackService, best.map({ n < $0.0 }) ?? true { best = (n, .nack) }
         for p in participants.compactMap({ $0 }) {
             for c in [p.publisher, p.subscriber].compactMap({ $0 }) {
                 if let (t, r) = c.peer.nextTimeout(), best.map({ t < $0.0 }) ?? true { best = (t, .peer(c.id, r)) }

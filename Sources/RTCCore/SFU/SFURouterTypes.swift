@@ -137,8 +137,10 @@ public enum SFUInput {
 public enum SFUTimeoutReason: Sendable, Hashable {
     case peer(SFUConnectionID, PeerTimeoutReason)
     case keyframeRequest(SFUParticipantID)
-    /// Active speaker, quality reports and publisher bandwidth messages.
+    /// Active speaker, quality reports, RTCP reports and publisher bandwidth messages.
     case report
+    /// A NACK (or its retry) to a publisher is due.
+    case nack
 }
 
 /// A refused API call.
@@ -179,6 +181,12 @@ public struct SFURouterStats: Sendable, Hashable {
     /// ``SFURouter/pollOutput()``, or one call produced more than the configured slots).
     public var egressOverflow: UInt64 = 0
     public var keyframeRequestsSent: UInt64 = 0
+    /// RTX packets from publishers rebuilt into the originals they repair and forwarded.
+    public var repairedPackets: UInt64 = 0
+    /// NACKs sent to publishers, NACKs received from subscribers, packets resent for them.
+    public var nacksSent: UInt64 = 0
+    public var nacksReceived: UInt64 = 0
+    public var retransmissionsSent: UInt64 = 0
     /// Datagrams the transports dropped, by ``PeerDropReason`` (`allCases` order).
     public var peerDrops = [UInt64](repeating: 0, count: PeerDropReason.allCases.count)
     public init() {}

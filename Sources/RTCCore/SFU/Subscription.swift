@@ -24,6 +24,18 @@ public final class Subscription {
     public internal(set) var forwardedBytes: UInt64 = 0
     var sequence = SequenceRewriter()
     var timestamp: TimestampRewriter
+    /// What was sent on this stream (for Sender Reports, RFC 3550 §6.4.1) and the round trip
+    /// from the subscriber's reports about it.
+    public internal(set) var sendStatistics: SendStreamStatistics
+    /// Keep the protected egress packets to answer NACKs (video; allocated on first use).
+    public var keepsRetransmissions = false
+    var retransmissionCache: RTXPacketCache?
+    /// NACKs the subscriber sent about this stream, and the packets resent for them.
+    public internal(set) var nacksReceived: UInt64 = 0
+    public internal(set) var retransmissionsSent: UInt64 = 0
+
+    /// The RTT to this subscriber from its reception reports, once known.
+    public var roundTripTime: Duration? { sendStatistics.roundTripTime }
 
     public init(slot: Int, outSSRC: SSRC, outPayloadType: PayloadType, mid: Mid?,
                 destinationMap: RTPExtensionMap, clockRate: UInt32) {
@@ -33,7 +45,11 @@ public final class Subscription {
         self.mid = mid
         self.destinationMap = destinationMap
         self.timestamp = TimestampRewriter(clockRate: clockRate)
+        self.sendStatistics = SendStreamStatistics(ssrc: outSSRC, clockRate: clockRate)
     }
+
+    /// The RTP timestamp offset the rewriter adds to the current source's timestamps.
+    public var timestampOffset: UInt32 { timestamp.currentOffset }
 
     /// The next sequence number this subscription will send (for tests and RTX later).
     public var nextSequenceNumber: SequenceNumber { sequence.nextOutput }

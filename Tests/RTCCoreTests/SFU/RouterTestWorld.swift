@@ -34,6 +34,7 @@ final class RouterTestClient {
     var uplink: NetworkEmulator<RouterDatagram>
     var downlink: NetworkEmulator<RouterDatagram>
     var received: [ReceivedRTP] = []
+    /// Video packets received after a gap was seen: (ssrc, sequence) of every packet that came late.
     var rtcpReceivedOnPublisher: [[UInt8]] = []
     var offersAnswered = 0
     var offeredTracks: [SFUOfferedTrack] = []
@@ -48,6 +49,15 @@ final class RouterTestClient {
     /// RFC 6464 level of the audio sent (0 loudest, 127 silence).
     var audioLevel: UInt8 = 127
     var publishing = true
+    /// Sent video packets by sequence number (timestamp, marker, payload), to answer NACKs.
+    var videoHistory: [UInt16: (ts: UInt32, marker: Bool, payload: [UInt8])] = [:]
+    var rtxPayloadType: UInt8?
+    var rtxSequence: UInt16 = 9_000
+    var rtxSent = 0
+    /// Loss recovery on the subscriber side: a NACK generator per received video SSRC.
+    var nackGenerators: [UInt32: NackGenerator] = [:]
+    var nacksSent = 0
+    var senderReports: [(report: SenderReport, at: Instant)] = []
 
     init(index: Int, conditions: LinkConditions, seed: UInt64) {
         self.index = index
@@ -91,7 +101,10 @@ final class RouterTestClient {
                     : [0x51, 0x42, 0x00, 0, 0, 0, 0, 0, 0, 0]
             }
             vp8 += [0xEE, UInt8(index), fh, f] + [UInt8](repeating: 2, count: 400)
-            _ = pub.sendRTP(packet(pt: 96, seq: videoSequence, ts: UInt32(frame) &* 3_000, ssrc: videoSSRC,
+            let ts = UInt32(frame) &* 3_000
+            videoHistory[videoSequence] = (ts, part == 1, vp8)
+            videoHistory[videoSequence &- 600] = nil
+            _ = pub.sendRTP(packet(pt: 96, seq: videoSequence, ts: ts, ssrc: videoSSRC,
                                    mid: "1", payload: vp8, marker: part == 1))
         }
     }
@@ -119,6 +132,11 @@ final class RouterTestClient {
                                             timestamp: h.timestamp, payloadType: 111, keyframe: false,
                                             origin: Int(payload[1]), kind: .audio, frame: 0))
             } else if let d = try? VP8PayloadDescriptor.parse(payload) {
+                if nackGenerators[h.ssrc.rawValue] == nil {
+                    nackGenerators[h.ssrc.rawValue] = NackGenerator(senderSSRC: SSRC(0x5500_0000 | UInt32(index)), mediaSSRC: h.ssrc)
+                }
+                nackGenerators[h.ssrc.rawValue]?.handlePacket(h.sequenceNumber, now: now)
+                sendNacks(now: now)
                 let body = Array(payload[d.length...])
                 let marker = body.firstIndex(of: 0xEE)
                 var origin = -1, frame = -1
@@ -131,6 +149,11 @@ final class RouterTestClient {
                                             keyframe: d.isKeyframe && d.isStartOfFrame, origin: origin,
                                             kind: .video, frame: frame))
             }
+        case .rtcp(let length) where !onPublisher:
+            var it = RTCPCompoundIterator(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), paddingPolicy: .anyPacket)
+            while let slice = try? it.next() {
+                if case .senderReport(let sr)? = try? RTCPPacket.parse(slice) { senderReports.append((sr, now)) }
+            }
         case .rtcp(let length) where onPublisher:
             let bytes = Array(UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
             rtcpReceivedOnPublisher.append(bytes)
@@ -139,12 +162,49 @@ final class RouterTestClient {
                 switch try? RTCPPacket.parse(slice) {
                 case .pictureLossIndication(let pli) where pli.mediaSSRC.rawValue == videoSSRC: keyframeRequested = true
                 case .fullIntraRequest: keyframeRequested = true
+                case .transportLayerNack(let nack) where nack.mediaSSRC.rawValue == videoSSRC:
+                    // Answer with RTX (RFC 4588): the original payload after its sequence number.
+                    guard let pt = rtxPayloadType, let pub = publisher else { break }
+                    for seq in nack.lostSequenceNumbers {
+                        guard let h = videoHistory[seq.rawValue] else { continue }
+                        rtxSequence &+= 1
+                        let osn = seq.rawValue
+                        if pub.sendRTP(packet(pt: pt, seq: rtxSequence, ts: h.ts, ssrc: videoSSRC | 0x0100_0000, mid: "1",
+                                              payload: [UInt8(osn >> 8), UInt8(osn & 0xFF)] + h.payload, marker: h.marker)) {
+                            rtxSent += 1
+                        }
+                    }
                 default: break
                 }
             }
         default:
             break
         }
+    }
+
+    /// Sends what the subscriber's NACK generators ask for.
+    func sendNacks(now: Instant) {
+        guard let sub = subscriber else { return }
+        for key in nackGenerators.keys.sorted() {
+            while let o = nackGenerators[key]?.pollOutput() {
+                guard case .nack(let nack) = o else { continue }
+                var bytes = [UInt8](repeating: 0, count: nack.marshalSize)
+                let ok = bytes.withUnsafeMutableBytes { raw -> Bool in
+                    var w = ByteWriter(raw, format: .rtcp)
+                    return (try? nack.write(to: &w)) != nil
+                }
+                if ok, sub.sendRTCP(bytes) { nacksSent += 1 }
+            }
+        }
+    }
+
+    func nackTimeout() -> Instant? { nackGenerators.values.compactMap { $0.nextTimeout()?.0 }.min() }
+
+    func handleNackTimeouts(now: Instant) {
+        for key in nackGenerators.keys {
+            if let (t, _) = nackGenerators[key]?.nextTimeout(), t <= now { nackGenerators[key]?.handleTimeout(now: now) }
+        }
+        sendNacks(now: now)
     }
 
     func received(from origin: Int, kind: TrackKind) -> [ReceivedRTP] {
@@ -219,6 +279,7 @@ final class RouterTestWorld {
             c.audioLevelExtensionID = id
         }
         c.publisher = pub
+        c.rtxPayloadType = pub.negotiated?.media.first { $0.kind == .video }?.codecs.first?.rtxPayloadType?.rawValue
         c.keyframeRequested = true
         collect()
     }
@@ -323,6 +384,7 @@ final class RouterTestWorld {
             for c in clients {
                 for pc in c.connections { consider(pc.nextTimeout()?.0) }
                 consider(c.uplink.nextTimeout())
+                consider(c.nackTimeout())
                 consider(c.downlink.nextTimeout())
             }
             guard let t = next, t <= end else { break }
@@ -344,6 +406,7 @@ final class RouterTestWorld {
                 for pc in c.connections {
                     if let (pt, _) = pc.nextTimeout(), pt <= now { pc.handleTimeout(now: now) }
                 }
+                c.handleNackTimeouts(now: now)
             }
         }
         now = max(now, end)

@@ -177,6 +177,91 @@ import Testing
     }
 }
 
+/// Loss recovery through the router: NACKs both ways, RTX from publishers, retransmissions
+/// from the router's per-subscription cache; Sender Reports to subscribers.
+@Suite struct SFURouterLossTests {
+    /// Runs a three-person room with `loss` on every link (both directions) and returns, per
+    /// (publisher, subscriber) video stream, the fraction of the packets missing on first
+    /// arrival that were repaired.
+    func repairedFractions(loss: Double, seed: UInt64) throws -> (fractions: [Double], world: RouterTestWorld) {
+        let world = RouterTestWorld(seed: seed)
+        for _ in 0..<3 { try world.join() }
+        world.run(for: .seconds(2))
+        #expect(world.allConnected())
+        world.run(for: .seconds(1), media: true)
+        for c in world.clients {
+            c.uplink.conditions.loss = loss
+            c.downlink.conditions.loss = loss
+        }
+        let start = world.clients.map { c in world.clients.map { c.received(from: $0.index, kind: .video).count } }
+        world.run(for: .seconds(6), media: true)
+        // Let the last retransmissions arrive.
+        for c in world.clients { c.publishing = false }
+        world.run(for: .seconds(1))
+        var fractions: [Double] = []
+        for c in world.clients {
+            for o in world.clients where o.index != c.index {
+                let video = Array(c.received(from: o.index, kind: .video).dropFirst(start[c.index][o.index]))
+                guard let first = video.first?.sequence else { continue }
+                var seen = Set<UInt16>()
+                var late = 0
+                var highest = first
+                for p in video where Int16(bitPattern: p.sequence &- first) >= 0 {
+                    if !seen.insert(p.sequence).inserted { continue }
+                    if Int16(bitPattern: p.sequence &- highest) < 0 { late += 1 } else { highest = p.sequence }
+                }
+                let span = Int(highest &- first) + 1
+                let missing = span - seen.count
+                // Lost on first arrival = repaired (arrived late) + still missing.
+                let lost = late + missing
+                fractions.append(lost == 0 ? 1 : Double(late) / Double(lost))
+            }
+        }
+        return (fractions, world)
+    }
+
+    @Test func fivePercentLossIsRepaired() throws {
+        let (fractions, world) = try repairedFractions(loss: 0.05, seed: 11)
+        #expect(fractions.count == 6)
+        #expect(fractions.allSatisfy { $0 >= 0.95 }, "repaired: \(fractions)")
+        let s = world.router.stats
+        #expect(s.nacksSent > 0 && s.repairedPackets > 0, "publishers were asked and answered with RTX")
+        #expect(s.nacksReceived > 0 && s.retransmissionsSent > 0, "subscribers were answered from the cache")
+        print("5% loss: repaired fractions \(fractions.map { ($0 * 1000).rounded() / 10 }), stats \(s)")
+    }
+
+    @Test func twentyPercentLossIsMostlyRepaired() throws {
+        let (fractions, world) = try repairedFractions(loss: 0.20, seed: 12)
+        #expect(fractions.count == 6)
+        #expect(fractions.allSatisfy { $0 >= 0.80 }, "repaired: \(fractions)")
+        print("20% loss: repaired fractions \(fractions.map { ($0 * 1000).rounded() / 10 }), stats \(world.router.stats)")
+    }
+
+    @Test func subscribersGetSenderReportsThatFollowTheRewrittenTimestamps() throws {
+        let world = RouterTestWorld()
+        for _ in 0..<2 { try world.join() }
+        world.run(for: .seconds(2))
+        world.run(for: .seconds(3), media: true)
+        let sub = world.clients[1]
+        let video = sub.received(from: 0, kind: .video)
+        let ssrc = try #require(video.last?.ssrc)
+        let reports = sub.senderReports.filter { $0.report.ssrc.rawValue == ssrc }
+        #expect(reports.count >= 2)
+        // Each report maps its arrival to the RTP time of the rewritten stream: the last packet
+        // before it, advanced by the time since (within a frame and the link delay).
+        for (r, at) in reports {
+            guard let last = video.last(where: { $0.at <= at }) else { continue }
+            let expected = last.timestamp &+ UInt32((at - last.at).rtcNanoseconds * 90 / 1_000_000)
+            let d = Int32(bitPattern: r.rtpTime &- expected)
+            #expect(abs(d) < 90 * 60, "SR rtp \(r.rtpTime) vs \(expected)")
+        }
+        // The SR's packet count is what the subscription sent.
+        let video0 = try #require(world.router.tracks(of: world.clients[0].id).first { $0.kind == .video })
+        let subscription = try #require(world.router.subscription(of: video0.id, to: sub.id))
+        #expect(UInt64(reports.last!.report.packetCount) <= subscription.sendStatistics.packetsSent)
+    }
+}
+
 @Suite struct SFUPolicyTests {
     @Test(arguments: [
         ([nil, nil] as [Double?], nil as Int?, nil as Int?),
