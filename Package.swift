@@ -67,6 +67,18 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // The README's embedding example: an SFU on plain POSIX sockets in ~100 lines.
+        .target(
+            name: "MinimalSFU",
+            dependencies: ["RTCCore"],
+            path: "Examples/MinimalSFU",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "MinimalSFUTests",
+            dependencies: ["MinimalSFU", "RTCCore"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .testTarget(
             name: "RTCCoreTests",
             dependencies: ["RTCCore"],
