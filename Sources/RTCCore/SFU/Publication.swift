@@ -21,12 +21,12 @@ public final class Publication {
     /// Extension IDs the publisher negotiated (for reading its packets).
     public var sourceMap: RTPExtensionMap
     public private(set) var subscriptions: [Subscription] = []
-    public private(set) var lastPacketAt: [Instant?]
-    public private(set) var packetsIn: UInt64 = 0
+    @exclusivity(unchecked) public private(set) var lastPacketAt: [Instant?]
+    @exclusivity(unchecked) public private(set) var packetsIn: UInt64 = 0
     /// Set when a subscription waits for a keyframe: the caller sends a (throttled) PLI to the
     /// publisher for `keyframeLayer` and clears it with ``takeKeyframeRequest()``.
-    public private(set) var keyframeRequested = false
-    public private(set) var keyframeLayer = 0
+    @exclusivity(unchecked) public private(set) var keyframeRequested = false
+    @exclusivity(unchecked) public private(set) var keyframeLayer = 0
 
     public init(id: UInt32, kind: TrackKind, codec: TrackCodec, layerCount: Int, sourceMap: RTPExtensionMap) {
         self.id = id

@@ -13,6 +13,9 @@ final class SFUConnection {
     /// The selected pair, refreshed whenever the connection's outputs are drained (after
     /// every STUN, DTLS or timer event), so the per-packet path does not ask the transport.
     var pair: ICESelectedPair?
+    /// The connection's transport once negotiated (a `PeerConnection` keeps its transport
+    /// for life), borrowed so protecting a packet needs no reference counting.
+    var transport: Unmanaged<PeerTransport>?
 
     init(id: SFUConnectionID, peer: PeerConnection) {
         self.id = id
@@ -42,6 +45,8 @@ final class SFUTrack {
     /// RFC 6464 loudness (127 - level) summed over the current active-speaker window.
     var loudnessSum: Double = 0
     var loudnessCount = 0
+    /// Per layer: the last packets received, to answer subscribers' NACKs (video).
+    var histories: [PacketHistory?]
     /// Per layer: NACK generation for the publisher's stream (video).
     var nackGenerators: [NackGenerator?]
     /// Per layer: the publisher's last Sender Report (RTP time) and when it arrived.
@@ -58,6 +63,7 @@ final class SFUTrack {
         self.capability = capability
         self.layerStatistics = Array(repeating: nil, count: max(1, rids.count))
         self.nackGenerators = Array(repeating: nil, count: max(1, rids.count))
+        self.histories = Array(repeating: nil, count: max(1, rids.count))
         self.senderReports = Array(repeating: nil, count: max(1, rids.count))
     }
 

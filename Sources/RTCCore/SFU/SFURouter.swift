@@ -88,6 +88,8 @@ public final class SFURouter {
     // Per-packet state: exclusivity is enforced by construction (one owner, no reentrant
     // mutation of these from the closures the hot path runs), so it is not checked per access.
     @exclusivity(unchecked) private var egress: EgressBuffer
+    /// Where a retransmitted packet is rebuilt before it is wrapped as RTX.
+    private let retransmitScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2_048, alignment: 16)
     private var events = OutputQueue<SFUEvent>()
     /// Connections by remote address and by local ufrag (control plane: a new address).
     private var byAddress: [TransportAddress: SFUConnectionID] = [:]
@@ -104,7 +106,10 @@ public final class SFURouter {
     private var nextNackService: Instant?
     /// Sees every decrypted packet received and every packet before it is protected (for
     /// `--capture`); nil costs one check per packet.
-    public var tap: ((SFUConnectionID, UnsafeRawBufferPointer, SFUTapDirection) -> Void)?
+    public var tap: ((SFUConnectionID, UnsafeRawBufferPointer, SFUTapDirection) -> Void)? {
+        didSet { hasTap = tap != nil }
+    }
+    private var hasTap = false
     /// Off only to measure routing and rewriting without the SRTP library (rtc-bench's
     /// `route` stage): forwarded packets then leave in the clear. Never off in a server.
     @_spi(Benchmark) public var protectsEgress = true
@@ -117,7 +122,10 @@ public final class SFURouter {
                                    slotCount: configuration.egressSlots)
     }
 
-    deinit { egress.deallocate() }
+    deinit {
+        egress.deallocate()
+        retransmitScratch.deallocate()
+    }
 
     // MARK: - Sans-IO verbs
 
@@ -384,7 +392,20 @@ public final class SFURouter {
                 }
             }
         }
-        for s in p.sections { s.subscription?.destinationMap = map }
+        for s in p.sections {
+            guard let sub = s.subscription else { continue }
+            sub.destinationMap = map
+            // RTX only when the subscriber's answer kept it for this section.
+            let codec = p.subscriber?.peer.negotiated?.media.first { $0.mid == s.mid && $0.accepted }?.codecs.first
+            if let rtxSSRC = sub.rtxSSRC, let pt = codec?.rtxPayloadType {
+                if sub.rtx?.payloadType != pt {
+                    sub.rtx = RTXPacketizer(ssrc: rtxSSRC, payloadType: pt,
+                                            initialSequenceNumber: SequenceNumber(UInt16(truncatingIfNeeded: rng.next())))
+                }
+            } else {
+                sub.rtx = nil
+            }
+        }
         if let c = p.subscriber {
             drain(c, now: now)
             if c.peer.isSecure { startSubscriptions(id.slot, now: now) }
@@ -515,8 +536,10 @@ public final class SFURouter {
             drain(c, now: now)
         case .dropped(let reason):
             if let i = PeerDropReason.allCases.firstIndex(of: reason) { stats.peerDrops[i] &+= 1 }
+            drain(c, now: now)
         }
-        noteDeadline(c)
+        // RTP and RTCP leave the transport's timers as they were (ICE and DTLS move only on
+        // their own datagrams, which `.handled` drains): no deadline to look at per packet.
     }
 
     /// The forwarding hot path.
@@ -541,7 +564,7 @@ public final class SFURouter {
         }
         let track = p.tracks[r.publication]
         let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
-        if let tap, let c = p.publisher { tap(c.id, packet, .received) }
+        if hasTap, let tap, let c = p.publisher { tap(c.id, packet, .received) }
         if r.layer >= 0, r.layer < track.layerStatistics.count {
             if track.layerStatistics[r.layer] == nil {
                 track.layerStatistics[r.layer] = ReceiveStreamStatistics(ssrc: header.ssrc, clockRate: track.codec.clockRate)
@@ -551,9 +574,18 @@ public final class SFURouter {
                 }
             }
             if !isRetransmission { track.layerStatistics[r.layer]?.handlePacket(header, now: now) }
+            if track.kind == .video, protectsEgress, !track.publication.subscriptions.isEmpty {
+                if track.histories[r.layer] == nil {
+                    track.histories[r.layer] = PacketHistory(capacity: configuration.retransmissionPackets,
+                                                             slotSize: Self.maximumPacketSize)
+                }
+                track.histories[r.layer]?.store(packet, sequence: header.sequenceNumber.rawValue, now: now)
+            }
             if track.nackGenerators[r.layer] != nil {
                 track.nackGenerators[r.layer]?.handlePacket(header.sequenceNumber, isRetransmission: isRetransmission, now: now)
-                serviceNacks(p, track, layer: r.layer, now: now)
+                if let g = track.nackGenerators[r.layer], g.hasOutput || g.missingCount > 0 {
+                    serviceNacks(p, track, layer: r.layer, now: now)
+                }
             }
         }
         track.bytesInWindow &+= UInt64(length)
@@ -569,20 +601,29 @@ public final class SFURouter {
         track.publication.forward(
             packet: packet, header: header, layer: r.layer, now: now,
             scratch: { self.egress.nextSlot().map { UnsafeMutableRawBufferPointer(rebasing: $0[0..<egressLimit]) } },
-            emit: { sub, n in self.emit(sub, length: n, now: now) })
+            emit: { sub, n in self.emit(sub, length: n, now: now, source: header.sequenceNumber.rawValue, layer: r.layer) })
         if track.publication.keyframeRequested || track.unresolvedKeyframeLayer != nil {
             requestKeyframe(track, from: p, now: now)
         }
     }
 
     /// Protects the copy written into the current egress slot and queues it.
-    private func emit(_ sub: Subscription, length: Int, now: Instant) {
-        guard sub.slot >= 0, sub.slot < participants.count, let target = participants[sub.slot],
-              let c = target.subscriber, let pair = c.pair, let slot = egress.nextSlot() else {
+    @inline(__always)
+    private func emit(_ sub: Subscription, length: Int, now: Instant, source: UInt16, layer: Int) {
+        guard let connection = sub.egressConnection else {
             stats.egressFailures &+= 1
             return
         }
-        if let tap { tap(c.id, UnsafeRawBufferPointer(rebasing: slot[0..<length]), .sent) }
+        connection._withUnsafeGuaranteedRef { c in emit(sub, on: c, length: length, now: now, source: source, layer: layer) }
+    }
+
+    @inline(__always)
+    private func emit(_ sub: Subscription, on c: SFUConnection, length: Int, now: Instant, source: UInt16, layer: Int) {
+        guard let pair = c.pair, let transport = c.transport, let slot = egress.nextSlot() else {
+            stats.egressFailures &+= 1
+            return
+        }
+        if hasTap, let tap { tap(c.id, UnsafeRawBufferPointer(rebasing: slot[0..<length]), .sent) }
         guard protectsEgress else {
             egress.commit(length: length, connection: c.id, to: pair.remote, from: pair.local)
             stats.transmits &+= 1
@@ -592,19 +633,17 @@ public final class SFURouter {
         // The rewritten header is in the clear here: timestamp and payload size for reports.
         let ts = UInt32(slot[4]) << 24 | UInt32(slot[5]) << 16 | UInt32(slot[6]) << 8 | UInt32(slot[7])
         sub.sendStatistics.handleSent(timestamp: ts, payloadLength: length &- Self.headerLength(slot), now: now)
-        guard let n = try? c.peer.protectRTP(slot, length: length) else {
+        let protected = transport._withUnsafeGuaranteedRef { t in try? t.protectRTP(slot, length: length) }
+        guard let n = protected else {
             stats.egressFailures &+= 1
             return
         }
-        if sub.keepsRetransmissions {
-            // The protected packet itself is kept: a NACK is answered by sending it again,
-            // byte for byte (the subscriber never received it, so its replay check passes).
-            if sub.retransmissionCache == nil {
-                sub.retransmissionCache = RTXPacketCache(capacity: configuration.retransmissionPackets,
-                                                         maxPacketSize: egress.slotSize)
-            }
-            let seq = SequenceNumber(UInt16(slot[2]) << 8 | UInt16(slot[3]))
-            sub.retransmissionCache?.store(UnsafeRawBufferPointer(rebasing: slot[0..<n]), sequenceNumber: seq, sentAt: now)
+        if sub.rtx != nil {
+            // What was sent, by its sequence number: a NACK is answered with RTX written from
+            // the layer's shared history (eight bytes here, not a copy).
+            if sub.indexRef == nil { sub.index = RetransmissionIndex(capacity: configuration.retransmissionPackets) }
+            let seq = UInt16(slot[2]) << 8 | UInt16(slot[3])
+            sub.indexRef?._withUnsafeGuaranteedRef { $0.record(sequence: seq, sourceSequence: source, layer: layer, timestamp: ts) }
         }
         egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
         stats.transmits &+= 1
@@ -647,22 +686,40 @@ public final class SFURouter {
         sub.sendStatistics.handle(receptionReport: b, now: now, clock: configuration.ntpClock)
     }
 
-    /// A subscriber's NACK: resend what the cache holds (each at most once per RTT).
+    /// A subscriber's NACK: each packet still in its layer's history is written again as the
+    /// subscriber got it and sent as RTX (RFC 4588), at most once per half RTT.
     private func retransmit(_ nack: TransportLayerNack, to p: SFUParticipant, now: Instant) {
-        guard let sub = p.sections.first(where: { $0.subscription?.outSSRC == nack.mediaSSRC })?.subscription,
-              let c = p.subscriber, let pair = c.pair else { return }
+        guard let section = p.sections.first(where: { $0.subscription?.outSSRC == nack.mediaSSRC }),
+              let sub = section.subscription, let t = section.track, let c = p.subscriber, let pair = c.pair,
+              let transport = c.peer.transport else { return }
         sub.nacksReceived &+= 1
         stats.nacksReceived &+= 1
-        let rtt = sub.roundTripTime.map { $0 / 2 } ?? .milliseconds(10)
+        guard let index = sub.index, sub.rtx != nil else { return }
+        let minInterval = sub.roundTripTime.map { $0 / 2 } ?? .milliseconds(10)
         for seq in nack.lostSequenceNumbers {
-            let sent = sub.retransmissionCache?.retransmit(seq, now: now, minInterval: rtt) { bytes in
-                egress.push(bytes, connection: c.id, to: pair.remote, from: pair.local)
-            }
-            if sent == true {
-                sub.retransmissionsSent &+= 1
-                stats.retransmissionsSent &+= 1
-                stats.transmits &+= 1
-            }
+            guard let e = index.take(seq.rawValue, now: now, minInterval: minInterval),
+                  Int(e.layer) < t.histories.count,
+                  let source = t.histories[Int(e.layer)]?.packet(e.sourceSequence, now: now),
+                  let (h, _) = try? RTPHeader.parseForForwarding(source, map: t.publication.sourceMap),
+                  let slot = egress.nextSlot() else { continue }
+            // The packet as first sent (same sequence number, timestamp, extensions) into the
+            // scratch buffer, then wrapped as RTX into the egress slot.
+            let original = retransmitScratch
+            let rewrite = RTPRewrite(ssrc: sub.outSSRC, sequenceNumber: seq, timestamp: e.timestamp,
+                                     payloadType: sub.outPayloadType, mid: sub.mid, dropKinds: [.rid, .repairedRid],
+                                     dropPadding: true)
+            guard let w = try? rewrite.write(packet: source, header: h, sourceMap: t.publication.sourceMap,
+                                             destinationMap: sub.destinationMap, into: original),
+                  let oh = try? RTPHeader.parse(UnsafeRawBufferPointer(rebasing: original[0..<w.length])),
+                  let written = try? sub.rtx?.write(original: UnsafeRawBufferPointer(rebasing: original[0..<w.length]),
+                                                    header: oh, extensionMap: sub.destinationMap,
+                                                    into: UnsafeMutableRawBufferPointer(rebasing: slot[0..<Self.maximumPacketSize])),
+                  let n = try? transport.protectRTP(slot, length: written.length) else { continue }
+            egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
+            sub.retransmissionsSent &+= 1
+            stats.retransmissionsSent &+= 1
+            stats.transmits &+= 1
+            stats.transmittedBytes &+= UInt64(n)
         }
     }
 
@@ -895,7 +952,7 @@ public final class SFURouter {
                                        mid: s.mid, destinationMap: RTPExtensionMap(),
                                        clockRate: t.publication.codec.clockRate)
                 sub.preferredLayer = s.preferences.maxLayer
-                sub.keepsRetransmissions = t.kind == .video
+                if t.kind == .video, t.capability.rtx, t.capability.rtxPayloadType != nil { sub.rtxSSRC = randomSSRC() }
                 p.sections[i].subscription = sub
             }
             guard let sub = p.sections[i].subscription else { continue }
@@ -903,7 +960,7 @@ public final class SFURouter {
             sections.append(SDPOfferSection(
                 mid: s.mid, kind: kind, direction: .sendonly, codecs: [t.capability],
                 headerExtensions: Self.subscriberExtMaps(kind),
-                sendStream: SDPSendStream(ssrc: sub.outSSRC, cname: cname,
+                sendStream: SDPSendStream(ssrc: sub.outSSRC, rtxSsrc: sub.rtxSSRC, cname: cname,
                                           msid: SDPMsid(streamID: cname, trackID: "\(t.id)"))))
             offered.append(SFUOfferedTrack(track: t.id, publisher: t.publisher, kind: t.kind, mid: s.mid))
         }
@@ -934,6 +991,7 @@ public final class SFURouter {
             guard let t = s.track, let sub = s.subscription,
                   !t.publication.subscriptions.contains(where: { $0 === sub }) else { continue }
             sub.paused = t.muted || s.preferences.paused
+            sub.egressConnection = p.subscriber.map { Unmanaged.passUnretained($0) }
             t.publication.add(sub)
             if let owner = participant(t.publisher) { requestKeyframe(t, from: owner, now: now) }
         }
@@ -964,6 +1022,7 @@ public final class SFURouter {
             }
         }
         c.pair = c.peer.selectedPair
+        if c.transport == nil { c.transport = c.peer.transport.map { Unmanaged.passUnretained($0) } }
         noteDeadline(c)
     }
 

@@ -1,3 +1,6 @@
+// The per-packet fields are marked `@exclusivity(unchecked)`: one owner drives the router and
+// no access to them overlaps (the forwarding loop touches each subscription once per packet).
+
 /// One subscriber's copy of one published track: where it goes (SSRC, payload type, mid,
 /// extension IDs on the subscriber's connection) and the rewriters that keep what the
 /// subscriber sees continuous across publisher restarts and simulcast layer switches.
@@ -18,18 +21,31 @@ public final class Subscription {
     /// Highest simulcast layer the subscriber wants (nil: no limit).
     public var preferredLayer: Int?
 
-    public internal(set) var currentLayer: Int?
-    public internal(set) var drops = ForwardingDrops()
-    public internal(set) var forwardedPackets: UInt64 = 0
-    public internal(set) var forwardedBytes: UInt64 = 0
-    var sequence = SequenceRewriter()
-    var timestamp: TimestampRewriter
+    @exclusivity(unchecked) public internal(set) var currentLayer: Int?
+    @exclusivity(unchecked) public internal(set) var drops = ForwardingDrops()
+    @exclusivity(unchecked) public internal(set) var forwardedPackets: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var forwardedBytes: UInt64 = 0
+    @exclusivity(unchecked) var sequence = SequenceRewriter()
+    @exclusivity(unchecked) var timestamp: TimestampRewriter
     /// What was sent on this stream (for Sender Reports, RFC 3550 §6.4.1) and the round trip
     /// from the subscriber's reports about it.
-    public internal(set) var sendStatistics: SendStreamStatistics
-    /// Keep the protected egress packets to answer NACKs (video; allocated on first use).
-    public var keepsRetransmissions = false
-    var retransmissionCache: RTXPacketCache?
+    @exclusivity(unchecked) public internal(set) var sendStatistics: SendStreamStatistics
+    /// RTX towards the subscriber (RFC 4588): its SSRC (announced in the offer's FID group)
+    /// and payload type; nil when the subscriber's answer did not accept RTX.
+    public internal(set) var rtx: RTXPacketizer?
+    /// The RTX SSRC offered for this stream (video).
+    public internal(set) var rtxSSRC: SSRC?
+    /// What was sent by sequence number, to answer NACKs (video; allocated on first use).
+    var index: RetransmissionIndex? {
+        didSet { indexRef = index.map { Unmanaged.passUnretained($0) } }
+    }
+    /// Borrowed references to `index` and to the subscriber connection for the per-packet
+    /// path, used with `_withUnsafeGuaranteedRef` (no reference counting per packet).
+    /// `egressConnection` is set when the subscription is added to its publication; the
+    /// connection outlives that membership, because the router removes a subscription from
+    /// its publication before it drops the connection.
+    var indexRef: Unmanaged<RetransmissionIndex>?
+    var egressConnection: Unmanaged<SFUConnection>?
     /// NACKs the subscriber sent about this stream, and the packets resent for them.
     public internal(set) var nacksReceived: UInt64 = 0
     public internal(set) var retransmissionsSent: UInt64 = 0

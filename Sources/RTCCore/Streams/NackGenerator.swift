@@ -118,6 +118,9 @@ public struct NackGenerator: Sendable {
 
     // MARK: - Output
 
+    /// Whether ``pollOutput()`` has something (a cheap check for the per-packet path).
+    public var hasOutput: Bool { !outputs.isEmpty }
+
     /// The next message to send, if any. O(1).
     public mutating func pollOutput() -> NackGeneratorOutput? {
         outputs.pop()

@@ -57,6 +57,7 @@ final class RouterTestClient {
     /// Loss recovery on the subscriber side: a NACK generator per received video SSRC.
     var nackGenerators: [UInt32: NackGenerator] = [:]
     var nacksSent = 0
+    var rtxReceived = 0
     var senderReports: [(report: SenderReport, at: Instant)] = []
 
     init(index: Int, conditions: LinkConditions, seed: UInt64) {
@@ -125,8 +126,22 @@ final class RouterTestClient {
     /// make the next frame a keyframe.
     func handle(_ result: PeerReceive, buffer: UnsafeMutableRawBufferPointer, onPublisher: Bool, now: Instant) {
         switch result {
-        case .rtp(let h, _, let length) where !onPublisher:
-            let payload = h.payload(in: UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
+        case .rtp(let h0, _, let length) where !onPublisher:
+            var h = h0
+            var payload = h.payload(in: UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
+            // RTX from the router (RFC 4588): the original sequence number, then its payload.
+            var isRTX = false
+            if let media = subscriber?.negotiated?.media.first(where: { m in
+                m.codecs.contains { $0.rtxPayloadType == h.payloadType } && m.remoteRtxSsrcs.values.contains(h.ssrc) }),
+               let (mediaSSRC, _) = media.remoteRtxSsrcs.first(where: { $0.value == h.ssrc }),
+               let (osn, original) = RTXPacketizer.originalSequenceNumber(rtxPayload: payload) {
+                h.ssrc = mediaSSRC
+                h.sequenceNumber = osn
+                h.payloadType = media.codecs.first?.payloadType ?? h.payloadType
+                payload = original
+                isRTX = true
+                rtxReceived += 1
+            }
             if h.payloadType.rawValue == 111, payload.count >= 2 {
                 received.append(ReceivedRTP(at: now, ssrc: h.ssrc.rawValue, sequence: h.sequenceNumber.rawValue,
                                             timestamp: h.timestamp, payloadType: 111, keyframe: false,
@@ -135,7 +150,7 @@ final class RouterTestClient {
                 if nackGenerators[h.ssrc.rawValue] == nil {
                     nackGenerators[h.ssrc.rawValue] = NackGenerator(senderSSRC: SSRC(0x5500_0000 | UInt32(index)), mediaSSRC: h.ssrc)
                 }
-                nackGenerators[h.ssrc.rawValue]?.handlePacket(h.sequenceNumber, now: now)
+                nackGenerators[h.ssrc.rawValue]?.handlePacket(h.sequenceNumber, isRetransmission: isRTX, now: now)
                 sendNacks(now: now)
                 let body = Array(payload[d.length...])
                 let marker = body.firstIndex(of: 0xEE)
