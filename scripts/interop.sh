@@ -62,6 +62,10 @@ if [ "$which" = all ] || [ "$which" = aiortc ]; then
     run "capture: decrypted RTP readable by tshark" bash scripts/capture_check.sh artifacts/capture
     start_server
 fi
+if [ "$which" = loss ]; then
+    run "chromium and aiortc subscribers with 5% UDP loss both ways (nftables)" \
+        $PY Tests/Interop/loss_chromium.py $BASE pw "${LOSS:-5}"
+fi
 if [ "$which" = all ] || [ "$which" = chromium ]; then
     run "chromium echo (server is DTLS server)" $PY Tests/Interop/echo_chromium.py $BASE server artifacts/echo-chromium.png
     run "chromium echo (server is DTLS client)" $PY Tests/Interop/echo_chromium.py $BASE client
@@ -69,6 +73,8 @@ if [ "$which" = all ] || [ "$which" = chromium ]; then
     run "chromium browser client pages" $PY Tests/Interop/web_client_chromium.py $BASE --password pw
     run "chromium three-tab meeting" $PY Tests/Interop/meeting_chromium.py $BASE --password pw \
         --shot artifacts/meeting.png
+    run "chromium and aiortc subscribers with 5% UDP loss both ways (nftables)" \
+        $PY Tests/Interop/loss_chromium.py $BASE pw 5
     echo "== measured (reported, not asserted):"
     PYTHONPATH=Tests/Interop timeout 120 $PY Tests/Interop/measure_meeting.py $BASE pw "$SRV" || true
 fi

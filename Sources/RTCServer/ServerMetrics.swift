@@ -21,6 +21,14 @@ final class ServerMetrics: @unchecked Sendable {
     private let unknownSource = CoreMetrics.Counter(label: "sfu_udp_unknown_source_total")
     private let gsoWrites = CoreMetrics.Counter(label: "sfu_udp_gso_writes_total")
     private let gsoSegments = CoreMetrics.Counter(label: "sfu_udp_gso_segments_total")
+    private let nacksSent = CoreMetrics.Counter(label: "sfu_nacks_sent_total")
+    private let nacksReceived = CoreMetrics.Counter(label: "sfu_nacks_received_total")
+    private let retransmissions = CoreMetrics.Counter(label: "sfu_retransmissions_sent_total")
+    private let repaired = CoreMetrics.Counter(label: "sfu_rtx_repaired_total")
+    private let rtt = CoreMetrics.Gauge(label: "sfu_subscriber_rtt_seconds")
+    private let rttMax = CoreMetrics.Gauge(label: "sfu_subscriber_rtt_max_seconds")
+    private let lost = CoreMetrics.Gauge(label: "sfu_publisher_packets_lost")
+    private let streams = CoreMetrics.Gauge(label: "sfu_streams")
     private var dropCounters: [String: CoreMetrics.Counter] = [:]
     private var last: [String: Int64] = [:]
 
@@ -76,6 +84,17 @@ final class ServerMetrics: @unchecked Sendable {
         drop("unroutable", r.unroutable)
         drop("egressFailure", r.egressFailures)
         drop("egressOverflow", r.egressOverflow)
+        add("nacks", r.nacksSent, nacksSent)
+        add("nackr", r.nacksReceived, nacksReceived)
+        add("rtx", r.retransmissionsSent, retransmissions)
+        add("repaired", r.repairedPackets, repaired)
+        // Per stream, summarized: the subscribers' mean and worst RTT, publishers' losses.
+        let reports = engine.router.streamReports()
+        let rtts = reports.compactMap { $0.roundTripTime.map { Double($0.rtcNanoseconds) / 1e9 } }
+        rtt.record(rtts.isEmpty ? 0 : rtts.reduce(0, +) / Double(rtts.count))
+        rttMax.record(rtts.max() ?? 0)
+        lost.record(reports.filter { $0.direction == .received }.reduce(Int64(0)) { $0 + $1.packetsLost })
+        streams.record(reports.count)
         // Forwarding drops, by reason: tracks that are gone plus live ones.
         let forwarding = engine.router.forwardingDrops
         for r in ForwardingDropReason.allCases { drop("\(r)", forwarding[r]) }

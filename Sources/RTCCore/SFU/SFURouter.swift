@@ -452,6 +452,45 @@ public final class SFURouter {
         return total
     }
 
+    /// Per-stream figures, for metrics and dashboards (control plane: walks every stream).
+    public struct StreamReport: Sendable, Hashable {
+        public enum Direction: Sendable, Hashable { case received, sent }
+        public let participant: SFUParticipantID
+        public let track: SFUTrackID
+        public let direction: Direction
+        public let ssrc: SSRC
+        /// Received streams: packets lost (RFC 3550 cumulative) and NACKs sent for them.
+        public let packetsLost: Int64
+        public let nacks: UInt64
+        /// Sent streams: packets sent and resent (RTX), and the subscriber's round trip.
+        public let packets: UInt64
+        public let retransmissions: UInt64
+        public let roundTripTime: Duration?
+    }
+
+    public func streamReports() -> [StreamReport] {
+        var out: [StreamReport] = []
+        for p in participants.compactMap({ $0 }) {
+            for t in p.tracks {
+                for layer in t.layerStatistics.indices {
+                    guard let st = t.layerStatistics[layer] else { continue }
+                    out.append(StreamReport(
+                        participant: p.id, track: t.id, direction: .received, ssrc: st.ssrc,
+                        packetsLost: Int64(st.cumulativeLost), nacks: UInt64(t.nackGenerators[layer]?.statistics.messagesSent ?? 0),
+                        packets: st.packetsReceived, retransmissions: 0, roundTripTime: nil))
+                }
+            }
+            for s in p.sections {
+                guard let sub = s.subscription, let t = s.track else { continue }
+                out.append(StreamReport(
+                    participant: p.id, track: t.id, direction: .sent, ssrc: sub.outSSRC, packetsLost: 0,
+                    nacks: sub.nacksReceived, packets: sub.sendStatistics.packetsSent,
+                    retransmissions: sub.retransmissionsSent, roundTripTime: sub.roundTripTime))
+            }
+        }
+        return out
+    }
+
     /// The room of a participant.
     public func room(of id: SFUParticipantID) -> SFURoomID? { participant(id)?.room }
 
