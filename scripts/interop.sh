@@ -62,6 +62,9 @@ if [ "$which" = all ] || [ "$which" = aiortc ]; then
     run "capture: decrypted RTP readable by tshark" bash scripts/capture_check.sh artifacts/capture
     start_server
 fi
+if [ "$which" = simulcast ]; then
+    run "chromium viewer follows set-preferences 320 -> 1280 -> 320" $PY Tests/Interop/simulcast_chromium.py $BASE pw
+fi
 if [ "$which" = loss ]; then
     run "chromium and aiortc subscribers with 5% UDP loss both ways (nftables)" \
         $PY Tests/Interop/loss_chromium.py $BASE pw "${LOSS:-5}"
@@ -73,6 +76,7 @@ if [ "$which" = all ] || [ "$which" = chromium ]; then
     run "chromium browser client pages" $PY Tests/Interop/web_client_chromium.py $BASE --password pw
     run "chromium three-tab meeting" $PY Tests/Interop/meeting_chromium.py $BASE --password pw \
         --shot artifacts/meeting.png
+    run "chromium viewer follows set-preferences 320 -> 1280 -> 320" $PY Tests/Interop/simulcast_chromium.py $BASE pw
     run "chromium and aiortc subscribers with 5% UDP loss both ways (nftables)" \
         $PY Tests/Interop/loss_chromium.py $BASE pw 5
     echo "== measured (reported, not asserted):"
