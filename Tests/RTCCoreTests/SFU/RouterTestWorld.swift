@@ -59,6 +59,17 @@ final class RouterTestClient {
     var nacksSent = 0
     var rtxReceived = 0
     var senderReports: [(report: SenderReport, at: Instant)] = []
+    /// Simulcast publisher with real VP8 (libvpx): q/h/f senders, one video section.
+    var simulcast = false
+    var simulcastSenders: [SyntheticVP8Sender] = []
+    var twcc: UInt16 = 1
+    /// Decoding what arrives (libvpx): per SSRC a depacketizer and a decoder.
+    var decodes = false
+    var depacketizers: [UInt32: VP8Depacketizer] = [:]
+    var decoders: [UInt32: VP8Decoder] = [:]
+    var framesDecoded = 0
+    var decodeErrors = 0
+    var decodedWidths: [Int] = []
 
     init(index: Int, conditions: LinkConditions, seed: UInt64) {
         self.index = index
@@ -83,6 +94,16 @@ final class RouterTestClient {
     /// one was asked for).
     func sendMedia(tick: Int) {
         guard publishing, let pub = publisher, pub.isSecure else { return }
+        if simulcast {
+            // 1 frame per 60 ms on every layer, low to high.
+            guard tick % 3 == 0 else { return }
+            for sender in simulcastSenders {
+                _ = try? sender.sendNextFrame(now: .zero, transportSequence: &twcc) { bytes in
+                    _ = pub.sendRTP(Array(bytes))
+                }
+            }
+            return
+        }
         audioSequence &+= 1
         _ = pub.sendRTP(packet(pt: 111, seq: audioSequence, ts: UInt32(tick) &* 960, ssrc: audioSSRC,
                                mid: "0", payload: [0xFC, UInt8(index), 0, 0] + [UInt8](repeating: 1, count: 60),
@@ -142,6 +163,25 @@ final class RouterTestClient {
                 isRTX = true
                 rtxReceived += 1
             }
+            if decodes, h.payloadType.rawValue != 111 {
+                let ssrc = h.ssrc.rawValue
+                if depacketizers[ssrc] == nil {
+                    depacketizers[ssrc] = VP8Depacketizer()
+                    decoders[ssrc] = try? VP8Decoder()
+                }
+                try? depacketizers[ssrc]?.push(UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
+                while let f = depacketizers[ssrc]?.pollFrame() {
+                    do {
+                        if let picture = try decoders[ssrc]?.decode(f.bytes) {
+                            framesDecoded += 1
+                            if decodedWidths.last != picture.width { decodedWidths.append(picture.width) }
+                        }
+                    } catch {
+                        decodeErrors += 1
+                    }
+                }
+                return
+            }
             if h.payloadType.rawValue == 111, payload.count >= 2 {
                 received.append(ReceivedRTP(at: now, ssrc: h.ssrc.rawValue, sequence: h.sequenceNumber.rawValue,
                                             timestamp: h.timestamp, payloadType: 111, keyframe: false,
@@ -176,6 +216,8 @@ final class RouterTestClient {
             while let slice = try? it.next() {
                 switch try? RTCPPacket.parse(slice) {
                 case .pictureLossIndication(let pli) where pli.mediaSSRC.rawValue == videoSSRC: keyframeRequested = true
+                case .pictureLossIndication(let pli):
+                    for s in simulcastSenders where s.packetizer.stream.parameters.ssrc == pli.mediaSSRC { s.forceKeyframe() }
                 case .fullIntraRequest: keyframeRequested = true
                 case .transportLayerNack(let nack) where nack.mediaSSRC.rawValue == videoSSRC:
                     // Answer with RTX (RFC 4588): the original payload after its sequence number.
@@ -255,8 +297,11 @@ final class RouterTestWorld {
 
     /// A participant joins and publishes audio + video.
     @discardableResult
-    func join(publish: Bool = true, room: SFURoomID = SFURoomID(1)) throws -> RouterTestClient {
+    func join(publish: Bool = true, room: SFURoomID = SFURoomID(1), simulcast: Bool = false,
+              decodes: Bool = false) throws -> RouterTestClient {
         let c = RouterTestClient(index: clients.count, conditions: conditions, seed: seed)
+        c.simulcast = simulcast
+        c.decodes = decodes
         clients.append(c)
         c.id = router.addParticipant(room: room, publisherCredentials: Self.credentials("pub\(c.index)"),
                                      subscriberCredentials: Self.credentials("sub\(c.index)"), now: now)
@@ -276,10 +321,11 @@ final class RouterTestWorld {
         let pub = PeerConnection(configuration: c.configuration(
             c.publisherAddress, ufrag: "cpub\(c.index)\(fresh ? "r" : "")",
             certificate: fresh ? DTLSTestCertificates.mallory : DTLSTestCertificates.alice))
-        let offer = try PeerPair.reparse(pub.createOffer(sections: [
-            SDPOfferSection(mid: Mid("0")!, kind: .audio, direction: .sendonly),
-            SDPOfferSection(mid: Mid("1")!, kind: .video, direction: .sendonly),
-        ]))
+        let sections = c.simulcast
+            ? [SDPOfferSection(mid: Mid("0")!, kind: .video, direction: .sendonly, sendRids: ["q", "h", "f"].map { Rid($0)! })]
+            : [SDPOfferSection(mid: Mid("0")!, kind: .audio, direction: .sendonly),
+               SDPOfferSection(mid: Mid("1")!, kind: .video, direction: .sendonly)]
+        let offer = try PeerPair.reparse(pub.createOffer(sections: sections))
         let answer = try router.publish(offer: offer, from: c.id,
                                         restartCredentials: fresh ? Self.credentials("pub\(c.index)r") : nil, now: now)
         try pub.setRemoteAnswer(PeerPair.reparse(answer), now: now)
@@ -292,6 +338,21 @@ final class RouterTestWorld {
            let e = n.media.first?.extMaps.first(where: { $0.uri == SDPExtensionURI.audioLevel }),
            let id = SDPHeaderExtensionIDs.wireID(e.id) {
             c.audioLevelExtensionID = id
+        }
+        if c.simulcast, let video = pub.negotiated?.media.first(where: { $0.kind == .video }) {
+            var map = RTPExtensionMap()
+            for e in video.extMaps { if let id = SDPHeaderExtensionIDs.wireID(e.id) { map.register(uri: e.uri, id: id) } }
+            var rng = SeededRandom(seed: UInt64(c.index) &+ 99)
+            let sizes = [(160, 96), (320, 192), (640, 384)]
+            c.simulcastSenders = try ["q", "h", "f"].enumerated().map { i, rid in
+                let params = RTPStreamParameters.random(payloadType: video.codecs.first?.payloadType ?? PayloadType(96),
+                                                        clockRate: 90_000, mid: Mid("0"), rid: Rid(rid),
+                                                        extensionMap: map, maxPacketSize: 1100, using: &rng)
+                let config = VP8EncoderConfiguration(width: sizes[i].0, height: sizes[i].1, framesPerSecond: 16,
+                                                     targetBitrate: [150, 400, 900][i] * 1000, keyframeInterval: 0,
+                                                     temporalLayers: 3)
+                return try SyntheticVP8Sender(configuration: config, parameters: params)
+            }
         }
         c.publisher = pub
         c.rtxPayloadType = pub.negotiated?.media.first { $0.kind == .video }?.codecs.first?.rtxPayloadType?.rawValue
@@ -430,7 +491,8 @@ final class RouterTestWorld {
     func allConnected() -> Bool {
         clients.allSatisfy { c in
             c.connections.allSatisfy { $0.state == .connected }
-                && router.connection(SFUConnectionID(participant: c.id, role: .publisher))?.state == .connected
+                && (c.publisher == nil
+                    || router.connection(SFUConnectionID(participant: c.id, role: .publisher))?.state == .connected)
         }
     }
 }

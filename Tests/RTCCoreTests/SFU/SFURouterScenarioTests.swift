@@ -262,6 +262,38 @@ import Testing
     }
 }
 
+/// Real VP8 (libvpx, L1T3 simulcast q/h/f) through the router while the subscriber's preference
+/// flips between layers: every switch lands on a keyframe of the target (which the router
+/// requests), the rewritten stream stays one continuous SSRC, and libvpx decodes all of it.
+@Suite struct SFURouterSimulcastDecodeTests {
+    @Test func hundredsOfForcedLayerSwitchesDecodeWithoutErrors() throws {
+        let world = RouterTestWorld()
+        let publisher = try world.join(simulcast: true)
+        let viewer = try world.join(publish: false, decodes: true)
+        world.run(for: .seconds(2))
+        #expect(world.allConnected())
+        let track = try #require(world.router.tracks(of: publisher.id).first)
+        #expect(track.rids.map(\.description) == ["q", "h", "f"])
+        world.run(for: .seconds(1), media: true)
+        // Flip the wanted layer every 300 ms (0 → 2 → 1 → 0 …) for 45 s of media.
+        var layer = 0
+        for _ in 0..<150 {
+            layer = (layer + 2) % 3
+            try world.router.setPreferences(SFUTrackPreferences(maxLayer: layer), track: track.id, for: viewer.id,
+                                            now: world.now)
+            world.run(for: .milliseconds(300), media: true)
+        }
+        let switches = viewer.decodedWidths.count - 1
+        print("simulcast decode: \(viewer.framesDecoded) frames, \(switches) resolution switches, "
+              + "\(viewer.decodeErrors) decode errors, keyframe requests \(world.router.stats.keyframeRequestsSent)")
+        #expect(viewer.decodeErrors == 0)
+        #expect(switches >= 100, "\(switches) switches: \(viewer.decodedWidths.prefix(20))")
+        #expect(Set(viewer.decodedWidths) == [160, 320, 640])
+        #expect(viewer.depacketizers.count == 1, "one outgoing SSRC across every switch")
+        #expect(viewer.framesDecoded > 600)
+    }
+}
+
 @Suite struct SFUPolicyTests {
     @Test(arguments: [
         ([nil, nil] as [Double?], nil as Int?, nil as Int?),
