@@ -86,14 +86,18 @@ extension RoomRegistry {
     }
 
     /// `set-preferences`: `maxHeight` picks the simulcast layer (layers are lowest first at
-    /// quarter, half and full resolution: rids q/h/f), `paused` stops the track.
-    func handleSetPreferences(trackID: String, maxHeight: Int?, paused: Bool?, from p: Participant) throws(SignalingError) {
+    /// quarter, half and full resolution: rids q/h/f), `maxFps` the VP8 temporal layers,
+    /// `paused` stops the track.
+    func handleSetPreferences(trackID: String, maxHeight: Int?, maxFps: Int?, paused: Bool?,
+                              from p: Participant) throws(SignalingError) {
         guard let id = p.media.routerID, let track = SFUTrackID(signalingID: trackID),
               let info = engine.router.trackInfo(track) else {
             throw SignalingError(.notFound, "no such track on your subscriber connection")
         }
         var prefs = p.media.preferences[trackID] ?? SFUTrackPreferences()
         if let paused { prefs.paused = paused }
+        // Below the publisher's frame rate, VP8 temporal layers are dropped (L1T3: 1/2, 1/4).
+        if let fps = maxFps { prefs.maxFrameRate = fps > 0 ? Double(fps) : nil }
         if let h = maxHeight {
             let layers = max(1, info.rids.count)
             prefs.maxLayer = h >= 540 ? nil : h >= 270 ? min(1, layers - 1) : 0

@@ -300,8 +300,8 @@ final class RoomRegistry: @unchecked Sendable {
         case .candidate:
             // ICE-lite: the peer's checks reveal its addresses; trickled candidates are not needed.
             break
-        case .setPreferences(let trackID, _, let maxHeight, _, let paused):
-            try handleSetPreferences(trackID: trackID, maxHeight: maxHeight, paused: paused, from: p)
+        case .setPreferences(let trackID, _, let maxHeight, let maxFps, let paused):
+            try handleSetPreferences(trackID: trackID, maxHeight: maxHeight, maxFps: maxFps, paused: paused, from: p)
         }
     }
 }

@@ -14,6 +14,8 @@ public enum ForwardingDropReason: Int, Sendable, Hashable, CaseIterable {
     case rewriteFailed
     /// No egress room was left for this copy (the caller did not drain the router's output).
     case egressFull
+    /// A VP8 temporal layer above what the subscriber wants (`maxFps`).
+    case temporalLayerNotSelected
 }
 
 /// Counters per ``ForwardingDropReason``, indexed without a dictionary.

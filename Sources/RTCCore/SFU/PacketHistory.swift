@@ -63,9 +63,9 @@ final class PacketHistory {
 }
 
 /// What one subscription sent, by its own (rewritten) sequence number: which source packet
-/// (layer, publisher sequence number) and the timestamp it carried. Enough to write the same
-/// packet again from the layer's ``PacketHistory`` and send it as RTX (RFC 4588). Eight bytes
-/// a packet instead of a copy.
+/// (layer, publisher sequence number), the timestamp and VP8 picture IDs it carried. Enough to
+/// write the same packet again from the layer's ``PacketHistory`` and send it as RTX (RFC 4588):
+/// a few bytes a packet instead of a copy.
 final class RetransmissionIndex {
     struct Entry {
         var sequence: UInt16
@@ -74,6 +74,9 @@ final class RetransmissionIndex {
         var valid: Bool
         var timestamp: UInt32
         var resentAt: Int64
+        /// The VP8 picture ID and TL0PICIDX the packet carried (0xFFFF: none).
+        var pictureID: UInt16
+        var tl0PicIdx: UInt16
     }
 
     let capacity: Int
@@ -85,16 +88,17 @@ final class RetransmissionIndex {
         self.capacity = c
         entries = .allocate(capacity: c)
         entries.initialize(repeating: Entry(sequence: 0, sourceSequence: 0, layer: 0, valid: false, timestamp: 0,
-                                            resentAt: .min), count: c)
+                                            resentAt: .min, pictureID: 0xFFFF, tl0PicIdx: 0xFFFF), count: c)
     }
 
     deinit { entries.deallocate() }
 
     @inline(__always)
-    func record(sequence: UInt16, sourceSequence: UInt16, layer: Int, timestamp: UInt32) {
+    func record(sequence: UInt16, sourceSequence: UInt16, layer: Int, timestamp: UInt32,
+                pictureID: UInt16 = 0xFFFF, tl0PicIdx: UInt16 = 0xFFFF) {
         entries[Int(sequence) & (capacity &- 1)] = Entry(
             sequence: sequence, sourceSequence: sourceSequence, layer: UInt8(truncatingIfNeeded: layer), valid: true,
-            timestamp: timestamp, resentAt: .min)
+            timestamp: timestamp, resentAt: .min, pictureID: pictureID, tl0PicIdx: tl0PicIdx)
     }
 
     /// The entry for `sequence` if held and not resent within `minInterval` (marked resent).

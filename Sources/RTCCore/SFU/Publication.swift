@@ -132,6 +132,9 @@ public final class Publication {
         packetsIn &+= 1
         lastPacketAt[layer] = now
         let isPadding = header.payloadLength == 0
+        // Parsed once per packet: the VP8 descriptor (picture IDs, temporal layer).
+        let vp8: VP8PayloadDescriptor? = codec == .vp8 && !isPadding
+            ? try? VP8PayloadDescriptor.parse(header.payload(in: packet)) : nil
         // Parsed lazily, once per packet, only when some subscription is switching.
         var keyframe: Bool?
         for s in subscriptions {
@@ -153,6 +156,7 @@ public final class Publication {
                     s.currentLayer = layer
                     s.sequence.sync(to: header.sequenceNumber)
                     s.timestamp.sync()
+                    s.vp8.sync()
                     requestKeyframe(layer: w)
                 }
             }
@@ -166,6 +170,7 @@ public final class Publication {
                     s.currentLayer = layer
                     s.sequence.sync(to: header.sequenceNumber)
                     s.timestamp.sync()
+                    s.vp8.sync()
                 } else if s.currentLayer == nil || !codec.needsKeyframeToStart {
                     s.drops.count(.notAKeyframe)
                     requestKeyframe(layer: layer)
@@ -183,6 +188,23 @@ public final class Publication {
                 _ = s.sequence.drop(header.sequenceNumber)
                 continue
             }
+            // VP8: temporal layers above the subscriber's limit are dropped whole, and the
+            // picture ID / TL0PICIDX stay continuous across drops and layer switches.
+            var vp8Out: (pictureID: UInt16?, tl0PicIdx: UInt8?)?
+            if let d = vp8 {
+                if let maxT = s.maxTemporalLayer, let tid = d.temporalLayer, Int(tid) > maxT {
+                    s.drops.count(.temporalLayerNotSelected)
+                    _ = s.sequence.drop(header.sequenceNumber)
+                    s.vp8.drop(d)
+                    continue
+                }
+                guard let mapped = s.vp8.map(d) else {
+                    s.drops.count(.stale)
+                    _ = s.sequence.drop(header.sequenceNumber)
+                    continue
+                }
+                vp8Out = mapped
+            }
             guard let out = scratch() else {
                 s.drops.count(.egressFull)
                 _ = s.sequence.drop(header.sequenceNumber)
@@ -199,6 +221,10 @@ public final class Publication {
             do {
                 let w = try rewrite.write(packet: packet, header: header, sourceMap: sourceMap,
                                           destinationMap: s.destinationMap, into: out)
+                if let v = vp8Out, v.pictureID != nil || v.tl0PicIdx != nil {
+                    let payload = UnsafeMutableRawBufferPointer(rebasing: out[w.payloadOffset..<(w.payloadOffset &+ w.payloadLength)])
+                    _ = try VP8PayloadDescriptor.rewrite(payload, pictureID: v.pictureID, tl0PicIdx: v.tl0PicIdx)
+                }
                 s.forwardedPackets &+= 1
                 s.forwardedBytes &+= UInt64(w.length)
                 emit(s, w.length)

@@ -45,6 +45,11 @@ final class SFUTrack {
     /// RFC 6464 loudness (127 - level) summed over the current active-speaker window.
     var loudnessSum: Double = 0
     var loudnessCount = 0
+    /// Per layer: pictures (distinct timestamps) in the current report window, the last
+    /// timestamp seen, and the frame rate measured over the last window.
+    var framesInWindow: [Int]
+    var lastTimestamp: [UInt32]
+    var frameRates: [Double]
     /// Per layer: the last packets received, to answer subscribers' NACKs (video).
     var histories: [PacketHistory?]
     /// Per layer: NACK generation for the publisher's stream (video).
@@ -64,6 +69,9 @@ final class SFUTrack {
         self.layerStatistics = Array(repeating: nil, count: max(1, rids.count))
         self.nackGenerators = Array(repeating: nil, count: max(1, rids.count))
         self.histories = Array(repeating: nil, count: max(1, rids.count))
+        self.framesInWindow = Array(repeating: 0, count: max(1, rids.count))
+        self.lastTimestamp = Array(repeating: 0, count: max(1, rids.count))
+        self.frameRates = Array(repeating: 0, count: max(1, rids.count))
         self.senderReports = Array(repeating: nil, count: max(1, rids.count))
     }
 

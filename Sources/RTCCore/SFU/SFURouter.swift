@@ -434,6 +434,9 @@ public final class SFURouter {
         participant(id).map { ($0.offerInFlight, $0.needsOffer) }
     }
 
+    /// The frame rate measured over the last second for each layer of a track (video).
+    public func frameRates(of id: SFUTrackID) -> [Double] { findTrack(id)?.frameRates ?? [] }
+
     /// A published track, by id.
     public func trackInfo(_ id: SFUTrackID) -> SFUTrackInfo? { findTrack(id)?.info }
 
@@ -505,9 +508,19 @@ public final class SFURouter {
         p.sections[i].preferences = preferences
         if let sub = p.sections[i].subscription, let t = p.sections[i].track {
             sub.preferredLayer = preferences.maxLayer
+            sub.maxTemporalLayer = Self.temporalLimit(preferences, sub, t)
             sub.paused = preferences.paused || t.muted
         }
         serviceKeyframeRequests(now: now)
+    }
+
+    /// The temporal layer limit of a subscription: given, or from `maxFrameRate` and the
+    /// measured frame rate of the layer it receives (before a measurement: all layers).
+    static func temporalLimit(_ prefs: SFUTrackPreferences, _ sub: Subscription, _ t: SFUTrack) -> Int? {
+        if let m = prefs.maxTemporalLayer { return m }
+        guard t.codec == .vp8, let fps = prefs.maxFrameRate else { return nil }
+        let layer = min(max(sub.currentLayer ?? 0, 0), t.frameRates.count - 1)
+        return SimulcastLayerPolicy.temporalLayer(maxFps: fps, frameRate: t.frameRates[layer])
     }
 
     /// The host muted (or unmuted) a track: nothing of it is forwarded while muted.
@@ -612,7 +625,13 @@ public final class SFURouter {
                                                                   configuration: configuration.nack)
                 }
             }
-            if !isRetransmission { track.layerStatistics[r.layer]?.handlePacket(header, now: now) }
+            if !isRetransmission {
+                track.layerStatistics[r.layer]?.handlePacket(header, now: now)
+                if track.lastTimestamp[r.layer] != header.timestamp {
+                    track.lastTimestamp[r.layer] = header.timestamp
+                    track.framesInWindow[r.layer] &+= 1
+                }
+            }
             if track.kind == .video, protectsEgress, !track.publication.subscriptions.isEmpty {
                 if track.histories[r.layer] == nil {
                     track.histories[r.layer] = PacketHistory(capacity: configuration.retransmissionPackets,
@@ -671,7 +690,14 @@ public final class SFURouter {
         }
         // The rewritten header is in the clear here: timestamp and payload size for reports.
         let ts = UInt32(slot[4]) << 24 | UInt32(slot[5]) << 16 | UInt32(slot[6]) << 8 | UInt32(slot[7])
-        sub.sendStatistics.handleSent(timestamp: ts, payloadLength: length &- Self.headerLength(slot), now: now)
+        let headerLength = Self.headerLength(slot)
+        sub.sendStatistics.handleSent(timestamp: ts, payloadLength: length &- headerLength, now: now)
+        var pictureID: UInt16 = 0xFFFF, tl0: UInt16 = 0xFFFF
+        if sub.isVP8, sub.rtx != nil, headerLength < length,
+           let d = try? VP8PayloadDescriptor.parse(UnsafeRawBufferPointer(rebasing: slot[headerLength..<length])) {
+            pictureID = d.pictureID ?? 0xFFFF
+            tl0 = d.tl0PicIdx.map { UInt16($0) } ?? 0xFFFF
+        }
         let protected = transport._withUnsafeGuaranteedRef { t in try? t.protectRTP(slot, length: length) }
         guard let n = protected else {
             stats.egressFailures &+= 1
@@ -682,7 +708,10 @@ public final class SFURouter {
             // the layer's shared history (eight bytes here, not a copy).
             if sub.indexRef == nil { sub.index = RetransmissionIndex(capacity: configuration.retransmissionPackets) }
             let seq = UInt16(slot[2]) << 8 | UInt16(slot[3])
-            sub.indexRef?._withUnsafeGuaranteedRef { $0.record(sequence: seq, sourceSequence: source, layer: layer, timestamp: ts) }
+            sub.indexRef?._withUnsafeGuaranteedRef {
+                $0.record(sequence: seq, sourceSequence: source, layer: layer, timestamp: ts, pictureID: pictureID,
+                          tl0PicIdx: tl0)
+            }
         }
         egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
         stats.transmits &+= 1
@@ -749,6 +778,7 @@ public final class SFURouter {
                                      dropPadding: true)
             guard let w = try? rewrite.write(packet: source, header: h, sourceMap: t.publication.sourceMap,
                                              destinationMap: sub.destinationMap, into: original),
+                  Self.restoreVP8(e, in: original, written: w),
                   let oh = try? RTPHeader.parse(UnsafeRawBufferPointer(rebasing: original[0..<w.length])),
                   let written = try? sub.rtx?.write(original: UnsafeRawBufferPointer(rebasing: original[0..<w.length]),
                                                     header: oh, extensionMap: sub.destinationMap,
@@ -760,6 +790,17 @@ public final class SFURouter {
             stats.transmits &+= 1
             stats.transmittedBytes &+= UInt64(n)
         }
+    }
+
+    /// Puts back the VP8 picture ID and TL0PICIDX the packet first carried (true when there
+    /// are none to restore or they were written).
+    static func restoreVP8(_ e: RetransmissionIndex.Entry, in packet: UnsafeMutableRawBufferPointer,
+                           written w: RTPWrittenPacket) -> Bool {
+        guard e.pictureID != 0xFFFF || e.tl0PicIdx != 0xFFFF else { return true }
+        let payload = UnsafeMutableRawBufferPointer(rebasing: packet[w.payloadOffset..<(w.payloadOffset &+ w.payloadLength)])
+        return (try? VP8PayloadDescriptor.rewrite(
+            payload, pictureID: e.pictureID == 0xFFFF ? nil : e.pictureID,
+            tl0PicIdx: e.tl0PicIdx == 0xFFFF ? nil : UInt8(truncatingIfNeeded: e.tl0PicIdx))) != nil
     }
 
     /// RTCP from a publisher: its Sender Reports (for our reports' LSR/DLSR and the
@@ -991,6 +1032,8 @@ public final class SFURouter {
                                        mid: s.mid, destinationMap: RTPExtensionMap(),
                                        clockRate: t.publication.codec.clockRate)
                 sub.preferredLayer = s.preferences.maxLayer
+                sub.maxTemporalLayer = Self.temporalLimit(s.preferences, sub, t)
+                sub.isVP8 = t.codec == .vp8
                 if t.kind == .video, t.capability.rtx, t.capability.rtxPayloadType != nil { sub.rtxSSRC = randomSSRC() }
                 p.sections[i].subscription = sub
             }
@@ -1132,7 +1175,21 @@ public final class SFURouter {
             }
         }
         guard reportCount % 2 == 0 else { return }
-        for p in participants.compactMap({ $0 }) { sendSenderReports(to: p, now: now) }
+        let window = Double((configuration.reportInterval * 2).rtcNanoseconds) / 1e9
+        for p in participants.compactMap({ $0 }) {
+            for t in p.tracks where t.kind == .video {
+                for l in t.framesInWindow.indices {
+                    t.frameRates[l] = Double(t.framesInWindow[l]) / window
+                    t.framesInWindow[l] = 0
+                }
+            }
+        }
+        for p in participants.compactMap({ $0 }) {
+            sendSenderReports(to: p, now: now)
+            for s in p.sections where s.preferences.maxFrameRate != nil {
+                if let sub = s.subscription, let t = s.track { sub.maxTemporalLayer = Self.temporalLimit(s.preferences, sub, t) }
+            }
+        }
         let seconds = Double((configuration.reportInterval * 2).rtcNanoseconds) / 1e9
         for p in participants.compactMap({ $0 }) {
             guard let c = p.publisher, c.peer.isSecure else { continue }

@@ -83,9 +83,16 @@ public struct SFUOfferedTrack: Hashable, Sendable {
 public struct SFUTrackPreferences: Hashable, Sendable {
     /// Highest layer index wanted (0 the lowest); nil: the highest that arrives.
     public var maxLayer: Int?
+    /// Highest temporal layer (VP8 TID) wanted; nil: all (see ``SimulcastLayerPolicy/temporalLayer(maxFps:frameRate:temporalLayers:)``).
+    public var maxTemporalLayer: Int?
+    /// Highest frame rate wanted; the router turns it into a temporal layer from the measured
+    /// frame rate of the layer the subscription receives (used when `maxTemporalLayer` is nil).
+    public var maxFrameRate: Double?
     public var paused: Bool
-    public init(maxLayer: Int? = nil, paused: Bool = false) {
+    public init(maxLayer: Int? = nil, maxTemporalLayer: Int? = nil, maxFrameRate: Double? = nil, paused: Bool = false) {
         self.maxLayer = maxLayer
+        self.maxTemporalLayer = maxTemporalLayer
+        self.maxFrameRate = maxFrameRate
         self.paused = paused
     }
 }

@@ -26,4 +26,19 @@ public enum SimulcastLayerPolicy {
         }
         return best
     }
+
+    /// The highest temporal layer that keeps the frame rate at or below `maxFps`, for a
+    /// stream at `frameRate` with `temporalLayers` dyadic layers (L1T2/L1T3: each layer
+    /// doubles the rate; TID 0 alone is `frameRate / 2^(n-1)`). nil: all layers.
+    public static func temporalLayer(maxFps: Double?, frameRate: Double, temporalLayers: Int = 3) -> Int? {
+        guard let maxFps, temporalLayers > 1, frameRate > 0 else { return nil }
+        var rate = frameRate
+        var tid = temporalLayers - 1
+        // Allow 10% over the limit for timing jitter in the measured rate.
+        while tid > 0, rate > maxFps * 1.1 {
+            rate /= 2
+            tid -= 1
+        }
+        return tid == temporalLayers - 1 ? nil : tid
+    }
 }

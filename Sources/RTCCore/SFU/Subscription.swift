@@ -20,12 +20,18 @@ public final class Subscription {
     public var paused = false
     /// Highest simulcast layer the subscriber wants (nil: no limit).
     public var preferredLayer: Int?
+    /// Highest temporal layer (VP8 TID) forwarded (nil: all).
+    public var maxTemporalLayer: Int?
+    /// The stream is VP8 (its picture IDs are recorded for retransmissions).
+    public var isVP8 = false
 
     @exclusivity(unchecked) public internal(set) var currentLayer: Int?
     @exclusivity(unchecked) public internal(set) var drops = ForwardingDrops()
     @exclusivity(unchecked) public internal(set) var forwardedPackets: UInt64 = 0
     @exclusivity(unchecked) public internal(set) var forwardedBytes: UInt64 = 0
     @exclusivity(unchecked) var sequence = SequenceRewriter()
+    /// VP8 picture ID and TL0PICIDX continuity (RFC 7741 §4.2) across switches and drops.
+    @exclusivity(unchecked) var vp8 = VP8PictureIDRewriter()
     @exclusivity(unchecked) var timestamp: TimestampRewriter
     /// What was sent on this stream (for Sender Reports, RFC 3550 §6.4.1) and the round trip
     /// from the subscriber's reports about it.

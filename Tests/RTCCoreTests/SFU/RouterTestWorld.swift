@@ -70,6 +70,8 @@ final class RouterTestClient {
     var framesDecoded = 0
     var decodeErrors = 0
     var decodedWidths: [Int] = []
+    var lastPictureID: UInt16?
+    var pictureIDGaps = 0
 
     init(index: Int, conditions: LinkConditions, seed: UInt64) {
         self.index = index
@@ -168,6 +170,10 @@ final class RouterTestClient {
                 if depacketizers[ssrc] == nil {
                     depacketizers[ssrc] = VP8Depacketizer()
                     decoders[ssrc] = try? VP8Decoder()
+                }
+                if let d = try? VP8PayloadDescriptor.parse(payload), d.isStartOfFrame, let pid = d.pictureID {
+                    if let last = lastPictureID, pid != (last &+ 1) & 0x7FFF { pictureIDGaps += 1 }
+                    lastPictureID = pid
                 }
                 try? depacketizers[ssrc]?.push(UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
                 while let f = depacketizers[ssrc]?.pollFrame() {

@@ -291,6 +291,45 @@ import Testing
         #expect(Set(viewer.decodedWidths) == [160, 320, 640])
         #expect(viewer.depacketizers.count == 1, "one outgoing SSRC across every switch")
         #expect(viewer.framesDecoded > 600)
+        #expect(viewer.pictureIDGaps == 0, "picture IDs continuous across switches")
+    }
+
+    /// `maxTemporalLayer` drops VP8 temporal layers whole: the decoded frame rate falls to a
+    /// quarter (TID 0 of L1T3) and a half (TID ≤ 1), picture IDs stay gap-free, libvpx decodes
+    /// every frame that arrives, and all layers come back.
+    @Test func temporalLayersAreDroppedWholeAndDecode() throws {
+        let world = RouterTestWorld()
+        let publisher = try world.join(simulcast: true)
+        let viewer = try world.join(publish: false, decodes: true)
+        world.run(for: .seconds(2))
+        let track = try #require(world.router.tracks(of: publisher.id).first)
+        world.run(for: .seconds(2), media: true)
+        var rates: [Int] = []
+        for maxT in [0, 1, nil, 0] as [Int?] {
+            try world.router.setPreferences(SFUTrackPreferences(maxLayer: 1, maxTemporalLayer: maxT), track: track.id,
+                                            for: viewer.id, now: world.now)
+            world.run(for: .seconds(1), media: true)  // settle
+            let before = viewer.framesDecoded
+            world.run(for: .seconds(4), media: true)
+            rates.append(viewer.framesDecoded - before)
+        }
+        print("temporal layers: frames in 4 s at TID≤0, ≤1, all, ≤0: \(rates), gaps \(viewer.pictureIDGaps)")
+        // 16 fps publisher: all ≈ 64 frames, TID≤1 ≈ 32, TID 0 ≈ 16.
+        #expect(rates[2] >= 55 && rates[1] >= 26 && rates[1] <= 38 && rates[0] >= 12 && rates[0] <= 20, "\(rates)")
+        #expect(rates[3] <= 20)
+        #expect(viewer.decodeErrors == 0)
+        #expect(viewer.pictureIDGaps == 0)
+        let drops = try #require(world.router.publication(of: track.id)).totalDrops
+        #expect(drops[.temporalLayerNotSelected] > 0)
+        // maxFps (set-preferences) becomes a temporal layer from the measured frame rate.
+        #expect(world.router.frameRates(of: track.id).allSatisfy { $0 > 14 && $0 < 18 })
+        try world.router.setPreferences(SFUTrackPreferences(maxLayer: 1, maxFrameRate: 8), track: track.id,
+                                        for: viewer.id, now: world.now)
+        world.run(for: .seconds(1), media: true)
+        let before = viewer.framesDecoded
+        world.run(for: .seconds(4), media: true)
+        #expect((26...38).contains(viewer.framesDecoded - before), "8 fps of 16: \(viewer.framesDecoded - before)")
+        #expect(viewer.decodeErrors == 0 && viewer.pictureIDGaps == 0)
     }
 }
 
@@ -306,6 +345,14 @@ import Testing
     func activeSpeaker(means: [Double?], current: Int?, expected: Int?) {
         let candidates = means.enumerated().map { (id: $0.offset, mean: $0.element) }
         #expect(ActiveSpeakerPolicy.select(candidates, current: current) == expected)
+    }
+
+    @Test(arguments: [
+        (nil as Double?, 30.0, nil as Int?), (30, 30, nil), (31, 30, nil), (15, 30, 1), (16, 30, 1),
+        (8, 30, 0), (1, 30, 0), (10, 16, 1), (4, 16, 0),
+    ])
+    func temporalLayer(maxFps: Double?, frameRate: Double, expected: Int?) {
+        #expect(SimulcastLayerPolicy.temporalLayer(maxFps: maxFps, frameRate: frameRate) == expected)
     }
 
     @Test(arguments: [(0.0, 5), (1.9, 5), (2.0, 4), (4.9, 4), (5, 3), (9.9, 3), (10, 2), (19.9, 2), (20, 1), (100, 1)])
