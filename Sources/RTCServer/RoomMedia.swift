@@ -164,6 +164,11 @@ extension RoomRegistry {
                                                  "participant": "\(byRouterID[c.participant]?.id ?? "-")"])
         case .keyframeRequested:
             break
+        case .layersWanted(let t, let active):
+            // Dynacast: the publisher's client stops encoding layers nobody wants.
+            guard let p = byRouterID[t.publisher] else { return }
+            p.send("publisher-layers", ["trackId": t.id.signalingID, "rids": t.rids.map(\.description),
+                                        "active": active])
         }
     }
 

@@ -34,6 +34,8 @@ final class SFUTrack {
     /// What subscriber offers carry for this track (the router's payload types).
     let capability: SDPCodecCapability
     var muted = false
+    /// Dynacast: the layers the publisher was last told to send (all at first).
+    var layersWanted: [Bool]
     /// A keyframe request to this track's publisher is outstanding: watch for a keyframe.
     var keyframeRequestPending = false
     /// A keyframe was wanted for this layer before its SSRC was learned.
@@ -67,6 +69,7 @@ final class SFUTrack {
         self.publication = publication
         self.capability = capability
         self.layerStatistics = Array(repeating: nil, count: max(1, rids.count))
+        self.layersWanted = Array(repeating: true, count: max(1, rids.count))
         self.nackGenerators = Array(repeating: nil, count: max(1, rids.count))
         self.histories = Array(repeating: nil, count: max(1, rids.count))
         self.framesInWindow = Array(repeating: 0, count: max(1, rids.count))

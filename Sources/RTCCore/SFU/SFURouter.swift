@@ -207,6 +207,7 @@ public final class SFURouter {
         }
         participants[id.slot] = nil
         freeSlots.append(id.slot)
+        updateLayersWanted()
         if currentSpeaker[p.room] == id { currentSpeaker[p.room] = nil }
         if participants.allSatisfy({ $0 == nil }) { nextReport = nil }
         if !p.tracks.isEmpty {
@@ -509,9 +510,25 @@ public final class SFURouter {
         if let sub = p.sections[i].subscription, let t = p.sections[i].track {
             sub.preferredLayer = preferences.maxLayer
             sub.maxTemporalLayer = Self.temporalLimit(preferences, sub, t)
+            updateLayersWanted(t)
             sub.paused = preferences.paused || t.muted
         }
         serviceKeyframeRequests(now: now)
+    }
+
+    /// Dynacast: recomputes which layers of `t` anyone wants and tells the application when
+    /// that changed.
+    private func updateLayersWanted(_ t: SFUTrack) {
+        guard t.kind == .video, t.publication.layerCount > 1 else { return }
+        let prefs = t.publication.subscriptions.filter { !$0.paused }.map(\.preferredLayer)
+        let wanted = SimulcastLayerPolicy.wantedLayers(layerCount: t.publication.layerCount, preferences: prefs)
+        guard wanted != t.layersWanted else { return }
+        t.layersWanted = wanted
+        events.push(.layersWanted(t.info, wanted))
+    }
+
+    private func updateLayersWanted() {
+        for p in participants.compactMap({ $0 }) { for t in p.tracks { updateLayersWanted(t) } }
     }
 
     /// The temporal layer limit of a subscription: given, or from `maxFrameRate` and the
@@ -533,6 +550,7 @@ public final class SFURouter {
                 s.subscription?.paused = muted || s.preferences.paused
             }
         }
+        updateLayersWanted(t)
         if !muted, t.codec.needsKeyframeToStart {
             // Resuming mid-picture would not decode: ask for a keyframe for each subscription.
             for sub in t.publication.subscriptions { t.publication.requestKeyframe(forSubscriptionWithSSRC: sub.outSSRC) }
@@ -1075,6 +1093,7 @@ public final class SFURouter {
             sub.paused = t.muted || s.preferences.paused
             sub.egressConnection = p.subscriber.map { Unmanaged.passUnretained($0) }
             t.publication.add(sub)
+            updateLayersWanted(t)
             if let owner = participant(t.publisher) { requestKeyframe(t, from: owner, now: now) }
         }
     }
@@ -1175,6 +1194,7 @@ public final class SFURouter {
             }
         }
         guard reportCount % 2 == 0 else { return }
+        updateLayersWanted()
         let window = Double((configuration.reportInterval * 2).rtcNanoseconds) / 1e9
         for p in participants.compactMap({ $0 }) {
             for t in p.tracks where t.kind == .video {

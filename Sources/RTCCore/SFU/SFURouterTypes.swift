@@ -112,6 +112,10 @@ public enum SFUEvent: Sendable {
     case activeSpeaker(SFURoomID, SFUParticipantID)
     /// Each report interval, for each publisher that sent media in it.
     case quality(SFUQualityReport)
+    /// Dynacast: which simulcast layers of a track some subscriber wants (lowest first; the
+    /// lowest is always kept for quick starts). Tell the publisher to stop encoding the others
+    /// and to resume them when this changes again.
+    case layersWanted(SFUTrackInfo, [Bool])
 }
 
 /// A datagram to send: `bytes` stays valid until the router's output is drained and the

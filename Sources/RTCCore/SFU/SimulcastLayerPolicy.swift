@@ -41,4 +41,16 @@ public enum SimulcastLayerPolicy {
         }
         return tid == temporalLayers - 1 ? nil : tid
     }
+
+    /// Dynacast: the layers (lowest first) some subscription wants. The lowest layer is always
+    /// wanted (a new subscriber starts on it at once, and it is the fallback); each active
+    /// subscription wants its preferred layer (the top one when it has no preference).
+    /// - Parameter preferences: per active (not paused) subscription, its preferred layer.
+    public static func wantedLayers(layerCount: Int, preferences: [Int?]) -> [Bool] {
+        let n = max(1, layerCount)
+        var wanted = [Bool](repeating: false, count: n)
+        wanted[0] = true
+        for p in preferences { wanted[min(max(p ?? n - 1, 0), n - 1)] = true }
+        return wanted
+    }
 }

@@ -109,6 +109,7 @@ export class CallView {
 
     this.resizeObserver = new ResizeObserver(() => this.layout());
     this.resizeObserver.observe($('#stage', this.root));
+    document.addEventListener('visibilitychange', () => this.sendPreferences());
     document.addEventListener('click', () => this.resumeAudio(), { capture: true });
   }
 
@@ -328,7 +329,8 @@ export class CallView {
       const maxHeight = Math.round(this.tileSize.h * dpr);
       for (const p of this.meeting.participants.values()) {
         const trackId = p.mediaTrackIds.video;
-        if (trackId) this.meeting.setPreferences(trackId, { maxWidth, maxHeight, maxFps: 30, paused: false });
+        // A hidden tab receives no video at all (audio continues).
+        if (trackId) this.meeting.setPreferences(trackId, { maxWidth, maxHeight, maxFps: 30, paused: document.hidden });
       }
     }, 300);
   }

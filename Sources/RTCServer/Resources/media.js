@@ -173,6 +173,26 @@ export class Publisher {
 
   get state() { return this.pc.connectionState; }
 
+  /**
+   * Dynacast (`publisher-layers`): stops encoding the simulcast layers nobody receives and
+   * resumes them when someone wants them again.
+   */
+  async setActiveLayers(rids, active) {
+    const sender = this.video.sender;
+    const p = sender.getParameters();
+    if (!p.encodings || !p.encodings.length) return false;
+    let changed = false;
+    for (const e of p.encodings) {
+      const i = rids.indexOf(e.rid);
+      if (i >= 0 && e.active !== !!active[i]) { e.active = !!active[i]; changed = true; }
+    }
+    if (changed) {
+      await sender.setParameters(p);
+      this.log(`layers ${rids.filter((_, i) => active[i]).join(',')} active`);
+    }
+    return changed;
+  }
+
   async setTrack(kind, track) {
     const tx = kind === 'video' ? this.video : this.audio;
     await tx.sender.replaceTrack(track || null);

@@ -153,6 +153,7 @@ export class Meeting {
       case 'track-unpublished': return this.onTrackUnpublished(m);
       case 'track-muted': return this.onTrackMuted(m);
       case 'quality': return this.onQuality(m);
+      case 'publisher-layers': return this.publisher?.setActiveLayers(m.rids || [], m.active || []);
       case 'active-speaker': return this.onActiveSpeaker(m);
       case 'chat': return this.onChat(m);
       case 'room-locked': return this.onRoomLocked(m);

@@ -292,6 +292,12 @@ import Testing
         #expect(viewer.depacketizers.count == 1, "one outgoing SSRC across every switch")
         #expect(viewer.framesDecoded > 600)
         #expect(viewer.pictureIDGaps == 0, "picture IDs continuous across switches")
+        // Dynacast followed the preference: the layers nobody wanted were paused at the source.
+        let wanted = world.events.compactMap { e -> [Bool]? in
+            if case .layersWanted(let t, let w) = e.1, t.id == track.id { return w } else { return nil }
+        }
+        #expect(wanted.contains([true, false, false]) && wanted.contains([true, false, true]))
+        #expect(wanted.allSatisfy { $0[0] })
     }
 
     /// `maxTemporalLayer` drops VP8 temporal layers whole: the decoded frame rate falls to a
@@ -353,6 +359,18 @@ import Testing
     ])
     func temporalLayer(maxFps: Double?, frameRate: Double, expected: Int?) {
         #expect(SimulcastLayerPolicy.temporalLayer(maxFps: maxFps, frameRate: frameRate) == expected)
+    }
+
+    @Test(arguments: [
+        (3, [Int?](), [true, false, false]),
+        (3, [nil], [true, false, true]),
+        (3, [0, 0], [true, false, false]),
+        (3, [1, nil], [true, true, true]),
+        (3, [7], [true, false, true]),          // above the top: the top
+        (1, [nil], [true]),
+    ])
+    func dynacastWantedLayers(count: Int, prefs: [Int?], expected: [Bool]) {
+        #expect(SimulcastLayerPolicy.wantedLayers(layerCount: count, preferences: prefs) == expected)
     }
 
     @Test(arguments: [(0.0, 5), (1.9, 5), (2.0, 4), (4.9, 4), (5, 3), (9.9, 3), (10, 2), (19.9, 2), (20, 1), (100, 1)])
