@@ -85,10 +85,9 @@ extension RoomRegistry {
         }
     }
 
-    /// `set-preferences`: `maxHeight` picks the simulcast layer (layers are lowest first at
-    /// quarter, half and full resolution: rids q/h/f), `maxFps` the VP8 temporal layers,
-    /// `paused` stops the track.
-    func handleSetPreferences(trackID: String, maxHeight: Int?, maxFps: Int?, paused: Bool?,
+    /// `set-preferences`: `maxWidth`/`maxHeight` pick the simulcast layer (the lowest at least
+    /// as large as the view), `maxFps` the VP8 temporal layers, `paused` stops the track.
+    func handleSetPreferences(trackID: String, maxWidth: Int?, maxHeight: Int?, maxFps: Int?, paused: Bool?,
                               from p: Participant) throws(SignalingError) {
         guard let id = p.media.routerID, let track = SFUTrackID(signalingID: trackID),
               let info = engine.router.trackInfo(track) else {
@@ -98,10 +97,12 @@ extension RoomRegistry {
         if let paused { prefs.paused = paused }
         // Below the publisher's frame rate, VP8 temporal layers are dropped (L1T3: 1/2, 1/4).
         if let fps = maxFps { prefs.maxFrameRate = fps > 0 ? Double(fps) : nil }
-        if let h = maxHeight {
-            let layers = max(1, info.rids.count)
-            prefs.maxLayer = h >= 540 ? nil : h >= 270 ? min(1, layers - 1) : 0
+        // The view size picks the layer in the router (from the layers' keyframe sizes).
+        if maxWidth != nil || maxHeight != nil {
+            prefs.maxWidth = maxWidth
+            prefs.maxHeight = maxHeight
         }
+        _ = info
         do {
             try engine.withRouter { r throws(SFURouterError) in
                 try r.setPreferences(prefs, track: track, for: id, now: MediaEngine.now())

@@ -300,8 +300,9 @@ final class RoomRegistry: @unchecked Sendable {
         case .candidate:
             // ICE-lite: the peer's checks reveal its addresses; trickled candidates are not needed.
             break
-        case .setPreferences(let trackID, _, let maxHeight, let maxFps, let paused):
-            try handleSetPreferences(trackID: trackID, maxHeight: maxHeight, maxFps: maxFps, paused: paused, from: p)
+        case .setPreferences(let trackID, let maxWidth, let maxHeight, let maxFps, let paused):
+            try handleSetPreferences(trackID: trackID, maxWidth: maxWidth, maxHeight: maxHeight, maxFps: maxFps,
+                                     paused: paused, from: p)
         }
     }
 }

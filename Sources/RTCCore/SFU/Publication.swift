@@ -27,6 +27,8 @@ public final class Publication {
     /// publisher for `keyframeLayer` and clears it with ``takeKeyframeRequest()``.
     @exclusivity(unchecked) public private(set) var keyframeRequested = false
     @exclusivity(unchecked) public private(set) var keyframeLayer = 0
+    /// Per layer, its picture size as its last keyframe said (VP8), nil until one arrived.
+    public private(set) var layerSizes: [(width: Int, height: Int)?]
 
     public init(id: UInt32, kind: TrackKind, codec: TrackCodec, layerCount: Int, sourceMap: RTPExtensionMap) {
         self.id = id
@@ -35,6 +37,7 @@ public final class Publication {
         self.layerCount = max(1, layerCount)
         self.sourceMap = sourceMap
         self.lastPacketAt = Array(repeating: nil, count: max(1, layerCount))
+        self.layerSizes = Array(repeating: nil, count: max(1, layerCount))
     }
 
     public func add(_ s: Subscription) {
@@ -135,6 +138,9 @@ public final class Publication {
         // Parsed once per packet: the VP8 descriptor (picture IDs, temporal layer).
         let vp8: VP8PayloadDescriptor? = codec == .vp8 && !isPadding
             ? try? VP8PayloadDescriptor.parse(header.payload(in: packet)) : nil
+        if let d = vp8, d.isKeyframe, let w = d.width, let h = d.height, w > 0, h > 0 {
+            layerSizes[layer] = (Int(w), Int(h))
+        }
         // Parsed lazily, once per packet, only when some subscription is switching.
         var keyframe: Bool?
         for s in subscriptions {

@@ -508,7 +508,7 @@ public final class SFURouter {
         }
         p.sections[i].preferences = preferences
         if let sub = p.sections[i].subscription, let t = p.sections[i].track {
-            sub.preferredLayer = preferences.maxLayer
+            sub.preferredLayer = Self.preferredLayer(preferences, t)
             sub.maxTemporalLayer = Self.temporalLimit(preferences, sub, t)
             updateLayersWanted(t)
             sub.paused = preferences.paused || t.muted
@@ -529,6 +529,14 @@ public final class SFURouter {
 
     private func updateLayersWanted() {
         for p in participants.compactMap({ $0 }) { for t in p.tracks { updateLayersWanted(t) } }
+    }
+
+    /// The layer a subscription prefers: given, or the one that fits its view size.
+    static func preferredLayer(_ prefs: SFUTrackPreferences, _ t: SFUTrack) -> Int? {
+        if let l = prefs.maxLayer { return l }
+        guard t.publication.layerCount > 1 else { return nil }
+        return SimulcastLayerPolicy.layer(maxWidth: prefs.maxWidth, maxHeight: prefs.maxHeight,
+                                          sizes: t.publication.layerSizes)
     }
 
     /// The temporal layer limit of a subscription: given, or from `maxFrameRate` and the
@@ -1049,7 +1057,7 @@ public final class SFURouter {
                 let sub = Subscription(slot: slot, outSSRC: randomSSRC(), outPayloadType: t.capability.payloadType,
                                        mid: s.mid, destinationMap: RTPExtensionMap(),
                                        clockRate: t.publication.codec.clockRate)
-                sub.preferredLayer = s.preferences.maxLayer
+                sub.preferredLayer = Self.preferredLayer(s.preferences, t)
                 sub.maxTemporalLayer = Self.temporalLimit(s.preferences, sub, t)
                 sub.isVP8 = t.codec == .vp8
                 if t.kind == .video, t.capability.rtx, t.capability.rtxPayloadType != nil { sub.rtxSSRC = randomSSRC() }
@@ -1206,8 +1214,11 @@ public final class SFURouter {
         }
         for p in participants.compactMap({ $0 }) {
             sendSenderReports(to: p, now: now)
-            for s in p.sections where s.preferences.maxFrameRate != nil {
-                if let sub = s.subscription, let t = s.track { sub.maxTemporalLayer = Self.temporalLimit(s.preferences, sub, t) }
+            for s in p.sections {
+                guard let sub = s.subscription, let t = s.track else { continue }
+                // Keyframes may have told new layer sizes, and frame rates were measured.
+                if s.preferences.maxLayer == nil { sub.preferredLayer = Self.preferredLayer(s.preferences, t) }
+                if s.preferences.maxFrameRate != nil { sub.maxTemporalLayer = Self.temporalLimit(s.preferences, sub, t) }
             }
         }
         let seconds = Double((configuration.reportInterval * 2).rtcNanoseconds) / 1e9

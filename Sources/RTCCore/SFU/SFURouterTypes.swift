@@ -81,16 +81,24 @@ public struct SFUOfferedTrack: Hashable, Sendable {
 /// What a subscriber wants of one track (`set-preferences`): the highest simulcast layer, or
 /// nothing at all.
 public struct SFUTrackPreferences: Hashable, Sendable {
-    /// Highest layer index wanted (0 the lowest); nil: the highest that arrives.
+    /// Highest layer index wanted (0 the lowest); nil: from the view size, else the highest
+    /// that arrives.
     public var maxLayer: Int?
+    /// The size the video is shown at (device pixels): picks the layer when `maxLayer` is nil
+    /// (``SimulcastLayerPolicy/layer(maxWidth:maxHeight:sizes:)``).
+    public var maxWidth: Int?
+    public var maxHeight: Int?
     /// Highest temporal layer (VP8 TID) wanted; nil: all (see ``SimulcastLayerPolicy/temporalLayer(maxFps:frameRate:temporalLayers:)``).
     public var maxTemporalLayer: Int?
     /// Highest frame rate wanted; the router turns it into a temporal layer from the measured
     /// frame rate of the layer the subscription receives (used when `maxTemporalLayer` is nil).
     public var maxFrameRate: Double?
     public var paused: Bool
-    public init(maxLayer: Int? = nil, maxTemporalLayer: Int? = nil, maxFrameRate: Double? = nil, paused: Bool = false) {
+    public init(maxLayer: Int? = nil, maxWidth: Int? = nil, maxHeight: Int? = nil, maxTemporalLayer: Int? = nil,
+                maxFrameRate: Double? = nil, paused: Bool = false) {
         self.maxLayer = maxLayer
+        self.maxWidth = maxWidth
+        self.maxHeight = maxHeight
         self.maxTemporalLayer = maxTemporalLayer
         self.maxFrameRate = maxFrameRate
         self.paused = paused

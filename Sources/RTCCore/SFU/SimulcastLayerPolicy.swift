@@ -53,4 +53,21 @@ public enum SimulcastLayerPolicy {
         for p in preferences { wanted[min(max(p ?? n - 1, 0), n - 1)] = true }
         return wanted
     }
+
+    /// The layer for a view of `maxWidth` × `maxHeight` pixels: the lowest layer at least 90%
+    /// as large as the view in both dimensions (a sharp picture without pulling more than
+    /// needed), else the top layer. Layer sizes come from keyframes; an unknown size is taken
+    /// as the usual simulcast ladder (each layer half the next one's height, the top 720p).
+    /// - Returns: the layer index, or nil for "the top" (no view size given).
+    public static func layer(maxWidth: Int?, maxHeight: Int?, sizes: [(width: Int, height: Int)?]) -> Int? {
+        guard maxWidth != nil || maxHeight != nil, !sizes.isEmpty else { return nil }
+        let n = sizes.count
+        for (i, size) in sizes.enumerated() {
+            let s = size ?? (width: 1280 >> (n - 1 - i), height: 720 >> (n - 1 - i))
+            let tallEnough = maxHeight.map { Double(s.height) >= Double($0) * 0.9 } ?? true
+            let wideEnough = maxWidth.map { Double(s.width) >= Double($0) * 0.9 } ?? true
+            if tallEnough && wideEnough { return i }
+        }
+        return n - 1
+    }
 }

@@ -292,6 +292,12 @@ import Testing
         #expect(viewer.depacketizers.count == 1, "one outgoing SSRC across every switch")
         #expect(viewer.framesDecoded > 600)
         #expect(viewer.pictureIDGaps == 0, "picture IDs continuous across switches")
+        // The layers' sizes were learned from their keyframes, and a view size picks a layer.
+        let sizes = try #require(world.router.publication(of: track.id)).layerSizes
+        #expect(sizes.map { $0?.width } == [160, 320, 640] && sizes.map { $0?.height } == [96, 192, 384])
+        try world.router.setPreferences(SFUTrackPreferences(maxWidth: 320, maxHeight: 192), track: track.id,
+                                        for: viewer.id, now: world.now)
+        #expect(world.router.subscription(of: track.id, to: viewer.id)?.preferredLayer == 1)
         // Dynacast followed the preference: the layers nobody wanted were paused at the source.
         let wanted = world.events.compactMap { e -> [Bool]? in
             if case .layersWanted(let t, let w) = e.1, t.id == track.id { return w } else { return nil }
@@ -359,6 +365,18 @@ import Testing
     ])
     func temporalLayer(maxFps: Double?, frameRate: Double, expected: Int?) {
         #expect(SimulcastLayerPolicy.temporalLayer(maxFps: maxFps, frameRate: frameRate) == expected)
+    }
+
+    @Test(arguments: [
+        // (maxWidth, maxHeight, sizes known?, expected)
+        (nil as Int?, nil as Int?, true, nil as Int?),
+        (320, 180, true, 0), (340, 190, true, 0), (400, 225, true, 1), (640, 360, true, 1),
+        (1280, 720, true, 2), (1920, 1080, true, 2), (300, 600, true, 2), (nil, 150, true, 0),
+        (640, 360, false, 1), (200, 100, false, 0),
+    ])
+    func layerForViewSize(w: Int?, h: Int?, known: Bool, expected: Int?) {
+        let sizes: [(width: Int, height: Int)?] = known ? [(320, 180), (640, 360), (1280, 720)] : [nil, nil, nil]
+        #expect(SimulcastLayerPolicy.layer(maxWidth: w, maxHeight: h, sizes: sizes) == expected)
     }
 
     @Test(arguments: [
