@@ -20,6 +20,9 @@ public struct NegotiatedMedia: Hashable, Sendable {
     /// msid and CNAME.
     public var remoteSsrcs: [SSRC]
     public var remoteRtxSsrcs: [SSRC: SSRC]
+    /// SSRC-based simulcast (`a=ssrc-group:SIM`, RFC 5576 §4.2): the layers' SSRCs in the
+    /// group's order, lowest resolution first as browsers list them.
+    public var remoteSimulcastSsrcs: [SSRC] = []
     public var remoteMsid: SDPMsid?
     public var remoteCname: String?
 

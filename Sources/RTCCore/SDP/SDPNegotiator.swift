@@ -290,6 +290,7 @@ public enum SDPNegotiator {
             for g in remoteSection.ssrcGroups where g.semantics == "FID" && g.ssrcs.count >= 2 {
                 rtxSsrcs[g.ssrcs[0]] = g.ssrcs[1]
             }
+            let simulcastSsrcs = remoteSection.ssrcGroups.first { $0.semantics == "SIM" && $0.ssrcs.count >= 2 }?.ssrcs ?? []
             let extMaps = a.extMaps
             media.append(NegotiatedMedia(
                 mid: mid, kind: o.kind, accepted: true,
@@ -300,6 +301,7 @@ public enum SDPNegotiator {
                 remoteSimulcast: remoteSection.simulcast,
                 remoteSsrcs: remoteSection.ssrcs, remoteRtxSsrcs: rtxSsrcs, remoteMsid: remoteSection.msid,
                 remoteCname: remoteSection.ssrcAttributes.first { $0.attribute == "cname" }?.value))
+            media[media.count - 1].remoteSimulcastSsrcs = simulcastSsrcs
         }
         guard let first = firstAccepted else {
             throw SDPNegotiationError(.noAcceptableMedia, "every m-section was rejected")

@@ -12,12 +12,15 @@ public struct IncomingStreamTable: Sendable {
         public var ssrcs: [SSRC]
         /// Caller's index of the publication.
         public var publication: Int
+        /// SSRC-based simulcast (`a=ssrc-group:SIM`): the layers' SSRCs, lowest first.
+        public var layerSSRCs: [SSRC]
 
-        public init(mid: Mid, rids: [Rid] = [], ssrcs: [SSRC] = [], publication: Int) {
+        public init(mid: Mid, rids: [Rid] = [], ssrcs: [SSRC] = [], publication: Int, layerSSRCs: [SSRC] = []) {
             self.mid = mid
             self.rids = rids
             self.ssrcs = ssrcs
             self.publication = publication
+            self.layerSSRCs = layerSSRCs
         }
     }
 
@@ -63,6 +66,14 @@ public struct IncomingStreamTable: Sendable {
     @usableFromInline
     mutating func learn(_ ssrc: UInt32, _ values: RTPExtensionValues) -> Resolved? {
         guard entries.count < Self.maximumStreams else { return nil }
+        // SSRC-based simulcast first: the SIM group says the layer whatever the extensions.
+        for t in tracks {
+            if let i = t.layerSSRCs.firstIndex(of: SSRC(ssrc)) {
+                let resolved = Resolved(publication: t.publication, layer: i, isRepair: false)
+                entries.append((ssrc, resolved))
+                return resolved
+            }
+        }
         var track: Track?
         if let mid = values.mid {
             track = tracks.first { $0.mid == mid }

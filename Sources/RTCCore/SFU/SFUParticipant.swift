@@ -68,14 +68,14 @@ final class SFUTrack {
         self.rids = rids
         self.publication = publication
         self.capability = capability
-        self.layerStatistics = Array(repeating: nil, count: max(1, rids.count))
-        self.layersWanted = Array(repeating: true, count: max(1, rids.count))
-        self.nackGenerators = Array(repeating: nil, count: max(1, rids.count))
-        self.histories = Array(repeating: nil, count: max(1, rids.count))
-        self.framesInWindow = Array(repeating: 0, count: max(1, rids.count))
-        self.lastTimestamp = Array(repeating: 0, count: max(1, rids.count))
-        self.frameRates = Array(repeating: 0, count: max(1, rids.count))
-        self.senderReports = Array(repeating: nil, count: max(1, rids.count))
+        self.layerStatistics = Array(repeating: nil, count: max(1, publication.layerCount))
+        self.layersWanted = Array(repeating: true, count: max(1, publication.layerCount))
+        self.nackGenerators = Array(repeating: nil, count: max(1, publication.layerCount))
+        self.histories = Array(repeating: nil, count: max(1, publication.layerCount))
+        self.framesInWindow = Array(repeating: 0, count: max(1, publication.layerCount))
+        self.lastTimestamp = Array(repeating: 0, count: max(1, publication.layerCount))
+        self.frameRates = Array(repeating: 0, count: max(1, publication.layerCount))
+        self.senderReports = Array(repeating: nil, count: max(1, publication.layerCount))
     }
 
     var codec: TrackCodec { publication.codec }

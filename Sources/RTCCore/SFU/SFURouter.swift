@@ -316,8 +316,9 @@ public final class SFURouter {
             } else {
                 let trackID = SFUTrackID(rawValue: nextTrackID)
                 nextTrackID &+= 1
+                let layers = max(1, rids.count, m.remoteSimulcastSsrcs.count)
                 let publication = Publication(id: trackID.rawValue, kind: kind, codec: Self.trackCodec(codec),
-                                              layerCount: max(1, rids.count), sourceMap: map)
+                                              layerCount: layers, sourceMap: map)
                 let t = SFUTrack(id: trackID, publisher: id, kind: kind, publisherMid: m.mid, rids: rids,
                                  publication: publication, capability: Self.subscriberCapability(codec, kind: kind))
                 p.tracks.append(t)
@@ -325,7 +326,8 @@ public final class SFURouter {
                 index = p.tracks.count - 1
             }
             if !p.streams.tracks.contains(where: { $0.mid == m.mid }) {
-                p.streams.add(.init(mid: m.mid, rids: rids, ssrcs: m.remoteSsrcs, publication: index))
+                p.streams.add(.init(mid: m.mid, rids: rids, ssrcs: m.remoteSsrcs, publication: index,
+                                    layerSSRCs: m.remoteSimulcastSsrcs))
             }
         }
         for t in p.tracks { t.publication.sourceMap = map }

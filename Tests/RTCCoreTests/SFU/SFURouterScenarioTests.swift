@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RTCCore
 
@@ -394,5 +395,39 @@ import Testing
     @Test(arguments: [(0.0, 5), (1.9, 5), (2.0, 4), (4.9, 4), (5, 3), (9.9, 3), (10, 2), (19.9, 2), (20, 1), (100, 1)])
     func quality(loss: Double, score: Int) {
         #expect(QualityScore.score(lossPercent: loss) == score)
+    }
+}
+
+/// SSRC-based simulcast (`a=ssrc-group:SIM`, as older Firefox and some native stacks send it):
+/// the group's SSRCs are the layers, lowest first.
+@Suite struct SFURouterSSRCSimulcastTests {
+    @Test func simGroupSSRCsAreLayers() throws {
+        var table = IncomingStreamTable()
+        table.add(.init(mid: Mid("1")!, ssrcs: [SSRC(11), SSRC(22), SSRC(33)], publication: 0,
+                        layerSSRCs: [SSRC(11), SSRC(22), SSRC(33)]))
+        for (ssrc, layer) in [(22, 1), (11, 0), (33, 2)] as [(UInt32, Int)] {
+            let h = RTPHeader(payloadType: PayloadType(96), sequenceNumber: SequenceNumber(1), timestamp: 0,
+                              ssrc: SSRC(ssrc))
+            #expect(table.resolve(h, RTPExtensionValues()) == .init(publication: 0, layer: layer, isRepair: false))
+        }
+        let unknown = RTPHeader(payloadType: PayloadType(96), sequenceNumber: SequenceNumber(1), timestamp: 0,
+                                ssrc: SSRC(44))
+        #expect(table.resolve(unknown, RTPExtensionValues()) == nil)
+    }
+
+    @Test func aSIMOfferPublishesOneTrackWithThreeLayers() throws {
+        let world = RouterTestWorld()
+        let c = try world.join(publish: false)
+        let pub = PeerConnection(configuration: c.configuration(c.publisherAddress, ufrag: "cpubS"))
+        var text = pub.createOffer(sections: [SDPOfferSection(mid: Mid("0")!, kind: .video, direction: .sendonly)])
+            .serialized()
+        // The SIM group and its SSRCs, as a legacy simulcast sender writes them.
+        let sim = "a=ssrc-group:SIM 1001 1002 1003\r\n"
+            + [1001, 1002, 1003].map { "a=ssrc:\($0) cname:legacy\r\n" }.joined()
+        text = text.replacingOccurrences(of: "a=rtcp-mux\r\n", with: "a=rtcp-mux\r\n" + sim)
+        _ = try world.router.publish(offer: SessionDescription.parse(text), from: c.id, now: world.now)
+        let track = try #require(world.router.tracks(of: c.id).first)
+        #expect(track.rids.isEmpty)
+        #expect(world.router.publication(of: track.id)?.layerCount == 3)
     }
 }
