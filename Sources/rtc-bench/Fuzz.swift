@@ -116,8 +116,8 @@ struct FuzzCommand: ParsableCommand {
         commandName: "fuzz",
         abstract: "Feed every corpus file and seeded mutations of them to each parser; a trap fails.")
 
-    @Option(help: "Folder holding the public corpora (stun-corpus, rtp-corpus, ...)")
-    var corpora: String
+    @Option(help: "Folder holding the public corpora (stun-corpus, rtp-corpus, ...); without it the seeds are the project's fixtures")
+    var corpora: String?
 
     @Option(help: "Folder holding the project's own fixtures")
     var fixtures: String = "Fixtures"
@@ -139,6 +139,7 @@ struct FuzzCommand: ParsableCommand {
             var corpusFiles = 0
             var corpusOK = 0
             for folder in target.corpusFolders {
+                guard let corpora else { break }
                 guard let files = readFolder(corpora + "/" + folder) else {
                     print("fuzz \(target.name): corpus folder missing: \(corpora)/\(folder)")
                     failures += 1

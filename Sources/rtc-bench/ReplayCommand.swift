@@ -38,6 +38,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Fail when heap allocations per forwarded (egress) packet exceed this")
     var maxAllocsPerPacket: Double?
 
+    @Option(help: "Fail when routing and rewriting (the route stage less the receive stage, per forwarded packet) allocate more than this")
+    var maxRouteAllocsPerPacket: Double?
+
     @Flag(help: "Print JSON only")
     var json = false
 
@@ -143,6 +146,15 @@ struct ReplayCommand: ParsableCommand {
         var routeAllocs: Double?
         if let rt = results[.route], let rc = results[.receive], rt.egress > 0 {
             routeAllocs = (rt.allocsPerIngress - rc.allocsPerIngress) * Double(rt.ingress) / Double(rt.egress)
+        }
+        if let limit = maxRouteAllocsPerPacket {
+            if let ra = routeAllocs {
+                if ra > limit {
+                    failures.append("route: \(String(format3: ra)) allocations per forwarded packet in routing and rewriting > \(limit)")
+                }
+            } else {
+                failures.append("route: no allocation figure (run the receive and route stages)")
+            }
         }
         if let limit = maxAllocsPerPacket, let f = full, f.allocsPerEgress > limit {
             failures.append("full: \(String(format3: f.allocsPerEgress)) allocations per forwarded packet > \(limit)")

@@ -93,6 +93,11 @@ public final class SFURouter {
     private var events = OutputQueue<SFUEvent>()
     /// Connections by remote address and by local ufrag (control plane: a new address).
     private var byAddress: [TransportAddress: SFUConnectionID] = [:]
+    /// A direct-mapped cache in front of `byAddress` for the per-packet lookup (no dictionary
+    /// hashing per datagram): slot by a mix of the port and address bits, verified on hit.
+    @exclusivity(unchecked) private var addressCache = [(address: TransportAddress, id: SFUConnectionID)?](
+        repeating: nil, count: SFURouter.addressCacheSize)
+    static let addressCacheSize = 256
     private var byUfrag: [String: SFUConnectionID] = [:]
     /// The earliest deadline, recomputed only after something changed one.
     private var cachedTimeout: (Instant, SFUTimeoutReason)?
@@ -194,7 +199,14 @@ public final class SFURouter {
             events.push(.trackUnpublished(t.info))
             retiredDrops.add(t.publication.totalDrops)
             for i in participants.indices where i != id.slot {
-                participants[i]?.removeSection(for: t)
+                guard let q = participants[i] else { continue }
+                // RTCP BYE (RFC 3550 §6.6) for the stream that ends, then its section goes.
+                if let sub = q.sections.first(where: { $0.track === t })?.subscription, let c = q.subscriber,
+                   sub.sendStatistics.packetsSent > 0 {
+                    let bye = Goodbye(sources: [sub.outSSRC] + (sub.rtxSSRC.map { [$0] } ?? []))
+                    sendRTCP(on: c) { w throws(WriteError) in try bye.write(to: &w) }
+                }
+                q.removeSection(for: t)
             }
         }
         for s in p.sections {
@@ -578,8 +590,12 @@ public final class SFURouter {
             return
         }
         let id: SFUConnectionID
-        if let known = byAddress[from] {
+        let slot = Self.cacheSlot(from)
+        if let hit = addressCache[slot], hit.address == from {
+            id = hit.id
+        } else if let known = byAddress[from] {
             id = known
+            addressCache[slot] = (from, known)
         } else {
             let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
             guard Demux.classify(bytes) == .stun, let m = try? STUNMessage(parsing: bytes),
@@ -1125,6 +1141,15 @@ public final class SFURouter {
             case .event(let e):
                 if case .stateChanged(let s) = e {
                     events.push(.connectionStateChanged(c.id, s))
+                    if c.id.role == .subscriber, s == .closed || Self.isFailed(s), let p = participant(c.id.participant) {
+                        // Nothing can reach it: stop forwarding (it resumes if it connects again).
+                        for sec in p.sections {
+                            if let t = sec.track, let sub = sec.subscription {
+                                t.publication.removeSubscription(slot: sub.slot, outSSRC: sub.outSSRC)
+                                updateLayersWanted(t)
+                            }
+                        }
+                    }
                     if s == .connected, c.id.role == .subscriber { startSubscriptions(c.id.participant.slot, now: now) }
                     if s == .connected, c.id.role == .publisher, let p = participant(c.id.participant) {
                         sendKeyframeRequests(p, now: now)
@@ -1211,6 +1236,18 @@ public final class SFURouter {
                 for l in t.framesInWindow.indices {
                     t.frameRates[l] = Double(t.framesInWindow[l]) / window
                     t.framesInWindow[l] = 0
+                }
+            }
+        }
+        for p in participants.compactMap({ $0 }) {
+            // The publisher's RTT is the same client's, as measured on its subscriber
+            // connection (the router sends it no media to get Receiver Reports about).
+            let rtts = p.sections.compactMap { $0.subscription?.roundTripTime }
+            if let worst = rtts.max() {
+                for t in p.tracks {
+                    for l in t.nackGenerators.indices where t.nackGenerators[l] != nil {
+                        t.nackGenerators[l]?.roundTripTime = worst
+                    }
                 }
             }
         }
@@ -1320,9 +1357,29 @@ public final class SFURouter {
         if egress.isEmpty { _ = egress.reset() }
     }
 
+    static func isFailed(_ s: PeerTransportState) -> Bool {
+        if case .failed = s { return true }
+        return false
+    }
+
+    @inline(__always)
+    static func cacheSlot(_ a: TransportAddress) -> Int {
+        var h = UInt32(a.port)
+        switch a.ip {
+        case .v4(let v): h ^= v ^ (v >> 16)
+        case .v6(let hi, let lo): h ^= UInt32(truncatingIfNeeded: lo ^ (lo >> 32) ^ hi)
+        }
+        h = h &* 0x9E37_79B1
+        return Int(h >> 24) & (addressCacheSize - 1)
+    }
+
     private func forget(_ c: SFUConnection) {
         for u in c.ufrags where byUfrag[u] == c.id { byUfrag[u] = nil }
-        for a in c.addresses where byAddress[a] == c.id { byAddress[a] = nil }
+        for a in c.addresses where byAddress[a] == c.id {
+            byAddress[a] = nil
+            let slot = Self.cacheSlot(a)
+            if addressCache[slot]?.address == a { addressCache[slot] = nil }
+        }
         c.ufrags.removeAll()
         c.addresses.removeAll()
     }

@@ -69,6 +69,31 @@ import Testing
         #expect(world.router.tracks(of: leaving.id).isEmpty)
     }
 
+    /// A participant that vanishes (its network goes silent, no leave): its connections fail
+    /// when consent expires (RFC 7675), the router stops sending to it, and the others carry on.
+    @Test func aParticipantThatVanishesIsDroppedByConsentAndTheOthersCarryOn() throws {
+        let world = RouterTestWorld()
+        for _ in 0..<3 { try world.join() }
+        world.run(for: .seconds(2))
+        world.run(for: .seconds(1), media: true)
+        let gone = world.clients[2]
+        gone.publishing = false
+        gone.uplink.conditions.loss = 1
+        gone.downlink.conditions.loss = 1
+        world.run(for: .seconds(35), media: true)
+        let failed = world.events.compactMap { e -> SFUConnectionID? in
+            if case .connectionStateChanged(let c, .failed) = e.1 { return c } else { return nil }
+        }
+        #expect(Set(failed) == [SFUConnectionID(participant: gone.id, role: .publisher),
+                                SFUConnectionID(participant: gone.id, role: .subscriber)])
+        // Nothing more goes towards it; the two others still receive each other.
+        let sentBefore = gone.downlink.stats.sent
+        let a = world.clients[0].received(from: 1, kind: .video).count
+        world.run(for: .seconds(2), media: true)
+        #expect(gone.downlink.stats.sent == sentBefore)
+        #expect(world.clients[0].received(from: 1, kind: .video).count > a + 40)
+    }
+
     @Test func aPublisherRestartKeepsSubscribersContinuous() throws {
         let world = RouterTestWorld()
         for _ in 0..<2 { try world.join() }
