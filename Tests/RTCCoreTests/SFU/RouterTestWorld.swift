@@ -61,6 +61,10 @@ final class RouterTestClient {
     var senderReports: [(report: SenderReport, at: Instant)] = []
     /// Simulcast publisher with real VP8 (libvpx): q/h/f senders, one video section.
     var simulcast = false
+    /// Non-simulcast video from libvpx (L1T3) instead of synthetic payloads, answering NACKs
+    /// with RTX from its history.
+    var realVideo = false
+    var realSender: SyntheticVP8Sender?
     var simulcastSenders: [SyntheticVP8Sender] = []
     var twcc: UInt16 = 1
     /// Decoding what arrives (libvpx): per SSRC a depacketizer and a decoder.
@@ -72,6 +76,13 @@ final class RouterTestClient {
     var decodedWidths: [Int] = []
     var lastPictureID: UInt16?
     var pictureIDGaps = 0
+    /// A small jitter buffer in front of the depacketizer (as a browser has): packets are
+    /// released in sequence order, a missing one is waited for up to `jitterDelay` (time for
+    /// its retransmission), then skipped.
+    var jitter: [UInt32: [UInt16: (bytes: [UInt8], at: Instant)]] = [:]
+    var nextJitterSequence: [UInt32: UInt16] = [:]
+    let jitterDelay: Duration = .milliseconds(500)
+    var keyframeRequestsSent = 0
 
     init(index: Int, conditions: LinkConditions, seed: UInt64) {
         self.index = index
@@ -111,6 +122,16 @@ final class RouterTestClient {
                                mid: "0", payload: [0xFC, UInt8(index), 0, 0] + [UInt8](repeating: 1, count: 60),
                                audioLevel: audioLevel))
         guard tick % 2 == 0 else { return }
+        if let sender = realSender {
+            _ = try? sender.sendNextFrame(now: .zero, transportSequence: &twcc) { bytes in
+                guard let h = try? RTPHeader.parse(bytes) else { return }
+                let seq = h.sequenceNumber.rawValue
+                videoHistory[seq] = (h.timestamp, h.marker, Array(h.payload(in: bytes)))
+                videoHistory[seq &- 600] = nil
+                _ = pub.sendRTP(Array(bytes))
+            }
+            return
+        }
         frame += 1
         let key = keyframeRequested
         keyframeRequested = false
@@ -167,6 +188,12 @@ final class RouterTestClient {
             }
             if decodes, h.payloadType.rawValue != 111 {
                 let ssrc = h.ssrc.rawValue
+                if nackGenerators[ssrc] == nil {
+                    nackGenerators[ssrc] = NackGenerator(senderSSRC: SSRC(0x5500_0000 | UInt32(index)), mediaSSRC: h.ssrc,
+                                                         configuration: NackGeneratorConfiguration(defaultRTT: .milliseconds(40)))
+                }
+                nackGenerators[ssrc]?.handlePacket(h.sequenceNumber, isRetransmission: isRTX, now: now)
+                sendNacks(now: now)
                 if depacketizers[ssrc] == nil {
                     depacketizers[ssrc] = VP8Depacketizer()
                     decoders[ssrc] = try? VP8Decoder()
@@ -175,17 +202,24 @@ final class RouterTestClient {
                     if let last = lastPictureID, pid != (last &+ 1) & 0x7FFF { pictureIDGaps += 1 }
                     lastPictureID = pid
                 }
-                try? depacketizers[ssrc]?.push(UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
-                while let f = depacketizers[ssrc]?.pollFrame() {
-                    do {
-                        if let picture = try decoders[ssrc]?.decode(f.bytes) {
-                            framesDecoded += 1
-                            if decodedWidths.last != picture.width { decodedWidths.append(picture.width) }
-                        }
-                    } catch {
-                        decodeErrors += 1
-                    }
+                let bytes: [UInt8]
+                if isRTX {
+                    // The original packet back: a plain 12-byte header, then the payload.
+                    bytes = [0x80, (h.marker ? 0x80 : 0) | (h.payloadType.rawValue & 0x7F),
+                             UInt8(h.sequenceNumber.rawValue >> 8), UInt8(h.sequenceNumber.rawValue & 0xFF),
+                             UInt8(h.timestamp >> 24), UInt8((h.timestamp >> 16) & 0xFF),
+                             UInt8((h.timestamp >> 8) & 0xFF), UInt8(h.timestamp & 0xFF),
+                             UInt8(ssrc >> 24), UInt8((ssrc >> 16) & 0xFF), UInt8((ssrc >> 8) & 0xFF),
+                             UInt8(ssrc & 0xFF)] + Array(payload)
+                } else {
+                    bytes = Array(UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
                 }
+                let seq = h.sequenceNumber.rawValue
+                if nextJitterSequence[ssrc] == nil { nextJitterSequence[ssrc] = seq }
+                if let next = nextJitterSequence[ssrc], Int16(bitPattern: seq &- next) >= 0 {
+                    jitter[ssrc, default: [:]][seq] = (bytes, now)
+                }
+                releaseJitter(now: now)
                 return
             }
             if h.payloadType.rawValue == 111, payload.count >= 2 {
@@ -224,6 +258,7 @@ final class RouterTestClient {
                 case .pictureLossIndication(let pli) where pli.mediaSSRC.rawValue == videoSSRC: keyframeRequested = true
                 case .pictureLossIndication(let pli):
                     for s in simulcastSenders where s.packetizer.stream.parameters.ssrc == pli.mediaSSRC { s.forceKeyframe() }
+                    if realSender?.packetizer.stream.parameters.ssrc == pli.mediaSSRC { realSender?.forceKeyframe() }
                 case .fullIntraRequest: keyframeRequested = true
                 case .transportLayerNack(let nack) where nack.mediaSSRC.rawValue == videoSSRC:
                     // Answer with RTX (RFC 4588): the original payload after its sequence number.
@@ -259,6 +294,53 @@ final class RouterTestClient {
                 if ok, sub.sendRTCP(bytes) { nacksSent += 1 }
             }
         }
+    }
+
+    /// Moves packets from the jitter buffer into the depacketizers in order and decodes.
+    func releaseJitter(now: Instant) {
+        for ssrc in jitter.keys.sorted() {
+            guard var next = nextJitterSequence[ssrc] else { continue }
+            while true {
+                if let p = jitter[ssrc]?.removeValue(forKey: next) {
+                    try? depacketizers[ssrc]?.push(p.bytes)
+                    next &+= 1
+                    continue
+                }
+                // Missing: wait for its retransmission, then give it up.
+                guard let held = jitter[ssrc], !held.isEmpty,
+                      let oldest = held.values.map(\.at).min(), now - oldest >= jitterDelay else { break }
+                next &+= 1
+            }
+            nextJitterSequence[ssrc] = next
+            while let o = depacketizers[ssrc]?.pollOutput() {
+                switch o {
+                case .frame(let f):
+                    do {
+                        if let picture = try decoders[ssrc]?.decode(f.bytes) {
+                            framesDecoded += 1
+                            if decodedWidths.last != picture.width { decodedWidths.append(picture.width) }
+                        }
+                    } catch {
+                        decodeErrors += 1
+                    }
+                case .keyframeNeeded:
+                    // As a browser does: a PLI when the picture cannot be repaired.
+                    let pli = PictureLossIndication(senderSSRC: SSRC(0x5500_0000 | UInt32(index)), mediaSSRC: SSRC(ssrc))
+                    var bytes = [UInt8](repeating: 0, count: 12)
+                    let ok = bytes.withUnsafeMutableBytes { raw -> Bool in
+                        var w = ByteWriter(raw, format: .rtcp)
+                        return (try? pli.write(to: &w)) != nil
+                    }
+                    if ok, subscriber?.sendRTCP(bytes) == true { keyframeRequestsSent += 1 }
+                default:
+                    break
+                }
+            }
+        }
+    }
+
+    func jitterTimeout() -> Instant? {
+        jitter.values.compactMap { $0.values.map(\.at).min() }.min().map { $0 + jitterDelay }
     }
 
     func nackTimeout() -> Instant? { nackGenerators.values.compactMap { $0.nextTimeout()?.0 }.min() }
@@ -304,9 +386,10 @@ final class RouterTestWorld {
     /// A participant joins and publishes audio + video.
     @discardableResult
     func join(publish: Bool = true, room: SFURoomID = SFURoomID(1), simulcast: Bool = false,
-              decodes: Bool = false) throws -> RouterTestClient {
+              decodes: Bool = false, realVideo: Bool = false) throws -> RouterTestClient {
         let c = RouterTestClient(index: clients.count, conditions: conditions, seed: seed)
         c.simulcast = simulcast
+        c.realVideo = realVideo
         c.decodes = decodes
         clients.append(c)
         c.id = router.addParticipant(room: room, publisherCredentials: Self.credentials("pub\(c.index)"),
@@ -359,6 +442,17 @@ final class RouterTestWorld {
                                                      temporalLayers: 3)
                 return try SyntheticVP8Sender(configuration: config, parameters: params)
             }
+        }
+        if c.realVideo, let video = pub.negotiated?.media.first(where: { $0.kind == .video }) {
+            var map = RTPExtensionMap()
+            for e in video.extMaps { if let id = SDPHeaderExtensionIDs.wireID(e.id) { map.register(uri: e.uri, id: id) } }
+            let params = RTPStreamParameters(ssrc: SSRC(c.videoSSRC), payloadType: video.codecs.first?.payloadType ?? PayloadType(96),
+                                             clockRate: 90_000, mid: video.mid, extensionMap: map, maxPacketSize: 1100,
+                                             initialSequenceNumber: SequenceNumber(c.videoSequence))
+            c.realSender = try SyntheticVP8Sender(
+                configuration: VP8EncoderConfiguration(width: 320, height: 192, framesPerSecond: 25, targetBitrate: 500_000,
+                                                       keyframeInterval: 0, temporalLayers: 3),
+                parameters: params)
         }
         c.publisher = pub
         c.rtxPayloadType = pub.negotiated?.media.first { $0.kind == .video }?.codecs.first?.rtxPayloadType?.rawValue
@@ -467,6 +561,7 @@ final class RouterTestWorld {
                 for pc in c.connections { consider(pc.nextTimeout()?.0) }
                 consider(c.uplink.nextTimeout())
                 consider(c.nackTimeout())
+                consider(c.jitterTimeout())
                 consider(c.downlink.nextTimeout())
             }
             guard let t = next, t <= end else { break }
@@ -489,6 +584,7 @@ final class RouterTestWorld {
                     if let (pt, _) = pc.nextTimeout(), pt <= now { pc.handleTimeout(now: now) }
                 }
                 c.handleNackTimeouts(now: now)
+                if c.decodes { c.releaseJitter(now: now) }
             }
         }
         now = max(now, end)

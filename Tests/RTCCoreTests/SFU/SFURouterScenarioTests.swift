@@ -263,6 +263,34 @@ import Testing
         print("20% loss: repaired fractions \(fractions.map { ($0 * 1000).rounded() / 10 }), stats \(world.router.stats)")
     }
 
+    /// Real VP8 from libvpx through 5% and 20% loss on every link, both ways: with NACK/RTX on
+    /// both legs, the subscribers' depacketizers get complete frames and libvpx decodes them
+    /// without an error.
+    @Test(arguments: [(0.0, 0.95), (0.05, 0.95), (0.20, 0.80)])
+    func realVideoThroughLossDecodesWithoutErrors(loss: Double, minimum: Double) throws {
+        let world = RouterTestWorld(seed: 21)
+        try world.join(realVideo: true)
+        let viewers = [try world.join(publish: false, decodes: true), try world.join(publish: false, decodes: true)]
+        world.run(for: .seconds(2))
+        world.run(for: .seconds(1), media: true)
+        for c in world.clients {
+            c.uplink.conditions.loss = loss
+            c.downlink.conditions.loss = loss
+        }
+        let before = viewers.map(\.framesDecoded)
+        world.run(for: .seconds(8), media: true)
+        world.clients[0].publishing = false
+        world.run(for: .seconds(1))
+        // 25 fps for 8 s: 200 frames sent.
+        let decoded = zip(viewers, before).map { $0.framesDecoded - $1 }
+        print("real video at \(Int(loss * 100))% loss: decoded \(decoded) of 200, errors \(viewers.map(\.decodeErrors)), "
+              + "RTX received \(viewers.map(\.rtxReceived)), publisher RTX sent \(world.clients[0].rtxSent)")
+        for (v, n) in zip(viewers, decoded) {
+            #expect(v.decodeErrors == 0)
+            #expect(Double(n) >= 200 * minimum, "decoded \(n) of 200")
+        }
+    }
+
     @Test func subscribersGetSenderReportsThatFollowTheRewrittenTimestamps() throws {
         let world = RouterTestWorld()
         for _ in 0..<2 { try world.join() }
