@@ -175,6 +175,8 @@ public struct VP8PayloadDescriptor: Hashable, Sendable {
     /// the low 7 bits of `pictureID`. Fields the packet does not carry are left alone.
     ///
     /// - Returns: the descriptor as parsed before rewriting.
+    /// See also ``rewriteFields(in:pictureID:tl0PicIdx:)`` for a payload whose descriptor was
+    /// already parsed (a copy of the same bytes).
     @discardableResult
     public static func rewrite(
         _ payload: UnsafeMutableRawBufferPointer, pictureID: UInt16?, tl0PicIdx: UInt8?
@@ -193,5 +195,24 @@ public struct VP8PayloadDescriptor: Hashable, Sendable {
             payload[o] = t
         }
         return d
+    }
+
+    /// Writes `pictureID` and `tl0PicIdx` into `payload` at this descriptor's field offsets —
+    /// for a copy of the payload this descriptor was parsed from (no second parse). Returns
+    /// false, writing nothing, when `payload` is too short for the fields.
+    @inlinable
+    public func rewriteFields(in payload: UnsafeMutableRawBufferPointer, pictureID: UInt16?, tl0PicIdx: UInt8?) -> Bool {
+        if let o = pictureIDOffset, pictureID != nil, o &+ (pictureIDIs15Bit ? 2 : 1) > payload.count { return false }
+        if let o = tl0PicIdxOffset, tl0PicIdx != nil, o >= payload.count { return false }
+        if let id = pictureID, let o = pictureIDOffset {
+            if pictureIDIs15Bit {
+                payload[o] = 0x80 | UInt8(truncatingIfNeeded: id >> 8) & 0x7F
+                payload[o &+ 1] = UInt8(truncatingIfNeeded: id)
+            } else {
+                payload[o] = UInt8(truncatingIfNeeded: id) & 0x7F
+            }
+        }
+        if let t = tl0PicIdx, let o = tl0PicIdxOffset { payload[o] = t }
+        return true
     }
 }

@@ -227,10 +227,13 @@ public final class Publication {
             do {
                 let w = try rewrite.write(packet: packet, header: header, sourceMap: sourceMap,
                                           destinationMap: s.destinationMap, into: out)
-                if let v = vp8Out, v.pictureID != nil || v.tl0PicIdx != nil {
+                if let v = vp8Out, let d = vp8, v.pictureID != nil || v.tl0PicIdx != nil {
                     let payload = UnsafeMutableRawBufferPointer(rebasing: out[w.payloadOffset..<(w.payloadOffset &+ w.payloadLength)])
-                    _ = try VP8PayloadDescriptor.rewrite(payload, pictureID: v.pictureID, tl0PicIdx: v.tl0PicIdx)
+                    _ = d.rewriteFields(in: payload, pictureID: v.pictureID, tl0PicIdx: v.tl0PicIdx)
                 }
+                // What this copy carries, for the router's retransmission index.
+                s.lastPictureID = vp8Out?.pictureID ?? 0xFFFF
+                s.lastTL0PicIdx = vp8Out?.tl0PicIdx.map { UInt16($0) } ?? 0xFFFF
                 s.forwardedPackets &+= 1
                 s.forwardedBytes &+= UInt64(w.length)
                 emit(s, w.length)

@@ -1,3 +1,6 @@
+// Fields read or written per packet are `@exclusivity(unchecked)`: the router is driven by one
+// owner and its per-packet code never holds two accesses to the same field at once.
+
 /// One connection of the router: a ``PeerConnection`` and how datagrams find it.
 final class SFUConnection {
     /// Remote addresses learned per connection (a peer trying several candidates).
@@ -12,10 +15,10 @@ final class SFUConnection {
     var deadline: Instant?
     /// The selected pair, refreshed whenever the connection's outputs are drained (after
     /// every STUN, DTLS or timer event), so the per-packet path does not ask the transport.
-    var pair: ICESelectedPair?
+    @exclusivity(unchecked) var pair: ICESelectedPair?
     /// The connection's transport once negotiated (a `PeerConnection` keeps its transport
     /// for life), borrowed so protecting a packet needs no reference counting.
-    var transport: Unmanaged<PeerTransport>?
+    @exclusivity(unchecked) var transport: Unmanaged<PeerTransport>?
 
     init(id: SFUConnectionID, peer: PeerConnection) {
         self.id = id
@@ -35,29 +38,29 @@ final class SFUTrack {
     let capability: SDPCodecCapability
     var muted = false
     /// Dynacast: the layers the publisher was last told to send (all at first).
-    var layersWanted: [Bool]
+    @exclusivity(unchecked) var layersWanted: [Bool]
     /// A keyframe request to this track's publisher is outstanding: watch for a keyframe.
-    var keyframeRequestPending = false
+    @exclusivity(unchecked) var keyframeRequestPending = false
     /// A keyframe was wanted for this layer before its SSRC was learned.
-    var unresolvedKeyframeLayer: Int?
+    @exclusivity(unchecked) var unresolvedKeyframeLayer: Int?
     /// RFC 3550 receive statistics per layer, created on the layer's first packet.
-    var layerStatistics: [ReceiveStreamStatistics?]
+    @exclusivity(unchecked) var layerStatistics: [ReceiveStreamStatistics?]
     /// Bytes received in the current report window.
-    var bytesInWindow: UInt64 = 0
+    @exclusivity(unchecked) var bytesInWindow: UInt64 = 0
     /// RFC 6464 loudness (127 - level) summed over the current active-speaker window.
-    var loudnessSum: Double = 0
-    var loudnessCount = 0
+    @exclusivity(unchecked) var loudnessSum: Double = 0
+    @exclusivity(unchecked) var loudnessCount = 0
     /// Per layer: pictures (distinct timestamps) in the current report window, the last
     /// timestamp seen, and the frame rate measured over the last window.
-    var framesInWindow: [Int]
-    var lastTimestamp: [UInt32]
-    var frameRates: [Double]
+    @exclusivity(unchecked) var framesInWindow: [Int]
+    @exclusivity(unchecked) var lastTimestamp: [UInt32]
+    @exclusivity(unchecked) var frameRates: [Double]
     /// Per layer: the last packets received, to answer subscribers' NACKs (video).
-    var histories: [PacketHistory?]
+    @exclusivity(unchecked) var histories: [PacketHistory?]
     /// Per layer: NACK generation for the publisher's stream (video).
-    var nackGenerators: [NackGenerator?]
+    @exclusivity(unchecked) var nackGenerators: [NackGenerator?]
     /// Per layer: the publisher's last Sender Report (RTP time) and when it arrived.
-    var senderReports: [(rtp: UInt32, at: Instant)?]
+    @exclusivity(unchecked) var senderReports: [(rtp: UInt32, at: Instant)?]
 
     init(id: SFUTrackID, publisher: SFUParticipantID, kind: TrackKind, publisherMid: Mid, rids: [Rid],
          publication: Publication, capability: SDPCodecCapability) {
@@ -103,17 +106,17 @@ final class SFUParticipant {
     var publisher: SFUConnection?
     var subscriber: SFUConnection?
     // Publishing
-    var tracks: [SFUTrack] = []
-    var streams = IncomingStreamTable()
+    @exclusivity(unchecked) var tracks: [SFUTrack] = []
+    @exclusivity(unchecked) var streams = IncomingStreamTable()
     /// RTX payload types of the publisher, indexed by payload type (no set lookup per packet),
     /// and the payload type each repairs (RFC 4588 `apt`).
-    var isRTXPayloadType = [Bool](repeating: false, count: 128)
-    var rtxApt = [UInt8](repeating: 0, count: 128)
+    @exclusivity(unchecked) var isRTXPayloadType = [Bool](repeating: false, count: 128)
+    @exclusivity(unchecked) var rtxApt = [UInt8](repeating: 0, count: 128)
     /// RTX streams learned: which (track index, layer) each repairs.
     var rtxStreams: [(ssrc: UInt32, track: Int, layer: Int)] = []
     /// The publisher's RTX SSRC for a media SSRC, from its SDP (`a=ssrc-group:FID`).
     var rtxForMedia: [SSRC: SSRC] = [:]
-    var keyframeThrottles: [KeyframeRequestThrottle] = []
+    @exclusivity(unchecked) var keyframeThrottles: [KeyframeRequestThrottle] = []
     // Subscribing
     var sections: [SFUSubscriberSection] = []
     var offerSections: [SDPOfferSection] = []

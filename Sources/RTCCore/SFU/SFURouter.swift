@@ -736,12 +736,8 @@ public final class SFURouter {
         let ts = UInt32(slot[4]) << 24 | UInt32(slot[5]) << 16 | UInt32(slot[6]) << 8 | UInt32(slot[7])
         let headerLength = Self.headerLength(slot)
         sub.sendStatistics.handleSent(timestamp: ts, payloadLength: length &- headerLength, now: now)
-        var pictureID: UInt16 = 0xFFFF, tl0: UInt16 = 0xFFFF
-        if sub.isVP8, sub.rtx != nil, headerLength < length,
-           let d = try? VP8PayloadDescriptor.parse(UnsafeRawBufferPointer(rebasing: slot[headerLength..<length])) {
-            pictureID = d.pictureID ?? 0xFFFF
-            tl0 = d.tl0PicIdx.map { UInt16($0) } ?? 0xFFFF
-        }
+        let pictureID = sub.isVP8 ? sub.lastPictureID : 0xFFFF
+        let tl0 = sub.isVP8 ? sub.lastTL0PicIdx : 0xFFFF
         let protected = transport._withUnsafeGuaranteedRef { t in try? t.protectRTP(slot, length: length) }
         guard let n = protected else {
             stats.egressFailures &+= 1

@@ -24,6 +24,9 @@ public final class Subscription {
     public var maxTemporalLayer: Int?
     /// The stream is VP8 (its picture IDs are recorded for retransmissions).
     public var isVP8 = false
+    /// The VP8 picture ID and TL0PICIDX of the copy being emitted (0xFFFF: none).
+    @exclusivity(unchecked) var lastPictureID: UInt16 = 0xFFFF
+    @exclusivity(unchecked) var lastTL0PicIdx: UInt16 = 0xFFFF
 
     @exclusivity(unchecked) public internal(set) var currentLayer: Int?
     @exclusivity(unchecked) public internal(set) var drops = ForwardingDrops()
