@@ -30,6 +30,12 @@ final class ServerMetrics: @unchecked Sendable {
     private let lost = CoreMetrics.Gauge(label: "sfu_publisher_packets_lost")
     private let streams = CoreMetrics.Gauge(label: "sfu_streams")
     private var dropCounters: [String: CoreMetrics.Counter] = [:]
+    /// Per stream (labels participant, track, direction, ssrc): packets, packets lost
+    /// (received streams), NACKs (sent for received streams, received for sent ones),
+    /// retransmissions and RTT (sent streams). Removed when the stream goes.
+    private var streamGauges: [String: [Prometheus.Gauge]] = [:]
+    static let streamMetrics = ["sfu_stream_packets", "sfu_stream_packets_lost", "sfu_stream_nacks",
+                                "sfu_stream_retransmissions", "sfu_stream_rtt_seconds"]
     private var last: [String: Int64] = [:]
 
     /// Bootstraps swift-metrics with a Prometheus factory (once per process).
@@ -95,6 +101,29 @@ final class ServerMetrics: @unchecked Sendable {
         rttMax.record(rtts.max() ?? 0)
         lost.record(reports.filter { $0.direction == .received }.reduce(Int64(0)) { $0 + $1.packetsLost })
         streams.record(reports.count)
+        var seen = Set<String>()
+        for r in reports {
+            let participant = registry.participant(routerID: r.participant)?.id ?? "\(r.participant)"
+            let direction = r.direction == .received ? "received" : "sent"
+            let key = "\(participant)|\(r.track.signalingID)|\(direction)|\(r.ssrc.rawValue)"
+            seen.insert(key)
+            let gauges = streamGauges[key] ?? {
+                let labels = [("participant", participant), ("track", r.track.signalingID), ("direction", direction),
+                              ("ssrc", String(r.ssrc.rawValue))]
+                let g = Self.streamMetrics.map { self.registry.makeGauge(name: $0, labels: labels) }
+                streamGauges[key] = g
+                return g
+            }()
+            gauges[0].set(Double(r.packets))
+            gauges[1].set(Double(r.packetsLost))
+            gauges[2].set(Double(r.nacks))
+            gauges[3].set(Double(r.retransmissions))
+            gauges[4].set(r.roundTripTime.map { Double($0.rtcNanoseconds) / 1e9 } ?? 0)
+        }
+        for (key, gauges) in streamGauges where !seen.contains(key) {
+            for g in gauges { self.registry.unregisterGauge(g) }
+            streamGauges[key] = nil
+        }
         // Forwarding drops, by reason: tracks that are gone plus live ones.
         let forwarding = engine.router.forwardingDrops
         for r in ForwardingDropReason.allCases { drop("\(r)", forwarding[r]) }
