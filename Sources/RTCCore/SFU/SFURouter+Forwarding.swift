@@ -1,0 +1,281 @@
+/// The receive path: routing datagrams, the forwarding hot path, RTCP from participants.
+extension SFURouter {
+    // MARK: - Receive path
+
+    func receive(_ buffer: UnsafeMutableRawBufferPointer, length: Int, from: TransportAddress,
+                         local: TransportAddress, now: Instant) {
+        stats.datagramsIn &+= 1
+        guard length > 0, length <= buffer.count else {
+            stats.unknownSource &+= 1
+            return
+        }
+        let id: SFUConnectionID
+        let slot = Self.cacheSlot(from)
+        if let hit = addressCache[slot], hit.address == from {
+            id = hit.id
+        } else if let known = byAddress[from] {
+            id = known
+            addressCache[slot] = (from, known)
+        } else {
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+            guard Demux.classify(bytes) == .stun, let m = try? STUNMessage(parsing: bytes),
+                  let ufrag = m.iceReceiverUfrag, let found = byUfrag[String(decoding: ufrag, as: UTF8.self)],
+                  let c = connectionObject(found) else {
+                stats.unknownSource &+= 1
+                return
+            }
+            id = found
+            if c.addresses.count < SFUConnection.maximumAddresses {
+                c.addresses.append(from)
+                byAddress[from] = id
+            }
+        }
+        guard let p = participant(id.participant),
+              let c = id.role == .publisher ? p.publisher : p.subscriber else {
+            stats.unknownSource &+= 1
+            return
+        }
+        switch c.peer.handle(datagram: buffer, length: length, from: from, local: local, now: now) {
+        case .rtp(let header, let values, let length):
+            stats.rtpIn &+= 1
+            if id.role == .publisher {
+                forward(header, values, buffer: buffer, length: length, from: p, now: now)
+            } else {
+                stats.unroutable &+= 1
+            }
+        case .rtcp(let length):
+            stats.rtcpIn &+= 1
+            let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+            if let tap { tap(c.id, packet, .received) }
+            if id.role == .subscriber { subscriberRTCP(packet, from: p, now: now) } else { publisherRTCP(packet, from: p, now: now) }
+        case .handled:
+            drain(c, now: now)
+        case .dropped(let reason):
+            if let i = PeerDropReason.allCases.firstIndex(of: reason) { stats.peerDrops[i] &+= 1 }
+            drain(c, now: now)
+        }
+        // RTP and RTCP leave the transport's timers as they were (ICE and DTLS move only on
+        // their own datagrams, which `.handled` drains): no deadline to look at per packet.
+    }
+
+    /// The forwarding hot path.
+    func forward(_ header: RTPHeader, _ values: RTPExtensionValues, buffer: UnsafeMutableRawBufferPointer,
+                         length: Int, from p: SFUParticipant, now: Instant, isRetransmission: Bool = false) {
+        let pt = Int(header.payloadType.rawValue)
+        // RTX (RFC 4588): a retransmission is unwrapped and forwarded as the original it
+        // repairs; padding-only probes are not forwarded.
+        if pt < 128, p.isRTXPayloadType[pt] {
+            stats.repairPackets &+= 1
+            repair(header, values, buffer: buffer, length: length, from: p, now: now)
+            return
+        }
+        guard pt < 128, let r = p.streams.resolve(header, values),
+              r.publication >= 0, r.publication < p.tracks.count else {
+            stats.unroutable &+= 1
+            return
+        }
+        if r.isRepair {
+            stats.repairPackets &+= 1
+            return
+        }
+        let track = p.tracks[r.publication]
+        let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+        if hasTap, let tap, let c = p.publisher { tap(c.id, packet, .received) }
+        if r.layer >= 0, r.layer < track.layerStatistics.count {
+            if track.layerStatistics[r.layer] == nil {
+                track.layerStatistics[r.layer] = ReceiveStreamStatistics(ssrc: header.ssrc, clockRate: track.codec.clockRate)
+                if track.kind == .video {
+                    track.nackGenerators[r.layer] = NackGenerator(senderSSRC: p.rtcpSSRC, mediaSSRC: header.ssrc,
+                                                                  configuration: configuration.nack)
+                }
+            }
+            if !isRetransmission {
+                track.layerStatistics[r.layer]?.handlePacket(header, now: now)
+                if track.lastTimestamp[r.layer] != header.timestamp {
+                    track.lastTimestamp[r.layer] = header.timestamp
+                    track.framesInWindow[r.layer] &+= 1
+                }
+            }
+            if track.kind == .video, protectsEgress, !track.publication.subscriptions.isEmpty {
+                if track.histories[r.layer] == nil {
+                    track.histories[r.layer] = PacketHistory(capacity: configuration.retransmissionPackets,
+                                                             slotSize: Self.maximumPacketSize)
+                }
+                track.histories[r.layer]?.store(packet, sequence: header.sequenceNumber.rawValue, now: now)
+            }
+            if track.nackGenerators[r.layer] != nil {
+                track.nackGenerators[r.layer]?.handlePacket(header.sequenceNumber, isRetransmission: isRetransmission, now: now)
+                if let g = track.nackGenerators[r.layer], g.hasOutput || g.missingCount > 0 {
+                    serviceNacks(p, track, layer: r.layer, now: now)
+                }
+            }
+        }
+        track.bytesInWindow &+= UInt64(length)
+        if track.kind == .audio, let level = values.audioLevel, !track.muted {
+            track.loudnessSum += Double(127 &- Int(level.level))
+            track.loudnessCount &+= 1
+        }
+        if track.keyframeRequestPending, track.codec.needsKeyframeToStart, header.payloadLength > 0,
+           track.codec.isKeyframeStart(header.payload(in: packet)) {
+            keyframeArrived(p, ssrc: header.ssrc, now: now)
+        }
+        let egressLimit = Self.maximumPacketSize
+        track.publication.forward(
+            packet: packet, header: header, layer: r.layer, now: now,
+            scratch: { self.egress.nextSlot().map { UnsafeMutableRawBufferPointer(rebasing: $0[0..<egressLimit]) } },
+            emit: { sub, n in self.emit(sub, length: n, now: now, source: header.sequenceNumber.rawValue, layer: r.layer) })
+        if track.publication.keyframeRequested || track.unresolvedKeyframeLayer != nil {
+            requestKeyframe(track, from: p, now: now)
+        }
+    }
+
+    /// Protects the copy written into the current egress slot and queues it.
+    @inline(__always)
+    func emit(_ sub: Subscription, length: Int, now: Instant, source: UInt16, layer: Int) {
+        guard let connection = sub.egressConnection else {
+            stats.egressFailures &+= 1
+            return
+        }
+        connection._withUnsafeGuaranteedRef { c in emit(sub, on: c, length: length, now: now, source: source, layer: layer) }
+    }
+
+    @inline(__always)
+    func emit(_ sub: Subscription, on c: SFUConnection, length: Int, now: Instant, source: UInt16, layer: Int) {
+        guard let pair = c.pair, let transport = c.transport, let slot = egress.nextSlot() else {
+            stats.egressFailures &+= 1
+            return
+        }
+        if hasTap, let tap { tap(c.id, UnsafeRawBufferPointer(rebasing: slot[0..<length]), .sent) }
+        guard protectsEgress else {
+            egress.commit(length: length, connection: c.id, to: pair.remote, from: pair.local)
+            stats.transmits &+= 1
+            stats.transmittedBytes &+= UInt64(length)
+            return
+        }
+        // The rewritten header is in the clear here: timestamp and payload size for reports.
+        let ts = UInt32(slot[4]) << 24 | UInt32(slot[5]) << 16 | UInt32(slot[6]) << 8 | UInt32(slot[7])
+        let headerLength = Self.headerLength(slot)
+        sub.sendStatistics.handleSent(timestamp: ts, payloadLength: length &- headerLength, now: now)
+        let pictureID = sub.isVP8 ? sub.lastPictureID : 0xFFFF
+        let tl0 = sub.isVP8 ? sub.lastTL0PicIdx : 0xFFFF
+        let protected = transport._withUnsafeGuaranteedRef { t in try? t.protectRTP(slot, length: length) }
+        guard let n = protected else {
+            stats.egressFailures &+= 1
+            return
+        }
+        if sub.rtx != nil {
+            // What was sent, by its sequence number: a NACK is answered with RTX written from
+            // the layer's shared history (eight bytes here, not a copy).
+            if sub.indexRef == nil { sub.index = RetransmissionIndex(capacity: configuration.retransmissionPackets) }
+            let seq = UInt16(slot[2]) << 8 | UInt16(slot[3])
+            sub.indexRef?._withUnsafeGuaranteedRef {
+                $0.record(sequence: seq, sourceSequence: source, layer: layer, timestamp: ts, pictureID: pictureID,
+                          tl0PicIdx: tl0)
+            }
+        }
+        egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
+        stats.transmits &+= 1
+        stats.transmittedBytes &+= UInt64(n)
+    }
+
+    /// Bytes of an RTP header with its CSRCs and extension block (the packet was written by
+    /// the router, so the fields are consistent).
+    static func headerLength(_ p: UnsafeMutableRawBufferPointer) -> Int {
+        guard p.count >= 12 else { return 0 }
+        var n = 12 &+ 4 &* Int(p[0] & 0x0F)
+        if p[0] & 0x10 != 0, n &+ 4 <= p.count { n &+= 4 &+ 4 &* (Int(p[n &+ 2]) << 8 | Int(p[n &+ 3])) }
+        return n
+    }
+
+    /// RTCP from a subscriber: PLI/FIR ask the publisher of that subscription for a keyframe.
+    func subscriberRTCP(_ packet: UnsafeRawBufferPointer, from p: SFUParticipant, now: Instant) {
+        var it = RTCPCompoundIterator(packet, paddingPolicy: .anyPacket)
+        while let slice = try? it.next() {
+            switch try? RTCPPacket.parse(slice) {
+            case .pictureLossIndication(let pli):
+                keyframeWanted(by: p, outSSRC: pli.mediaSSRC, now: now)
+            case .fullIntraRequest(let fir):
+                for e in fir.entries { keyframeWanted(by: p, outSSRC: e.ssrc, now: now) }
+            case .transportLayerNack(let nack):
+                retransmit(nack, to: p, now: now)
+            case .receiverReport(let rr):
+                for b in rr.reports { receptionReport(b, from: p, now: now) }
+            case .senderReport(let sr):
+                for b in sr.reports { receptionReport(b, from: p, now: now) }
+            default:
+                break
+            }
+        }
+    }
+
+    /// A subscriber's report block about one of its streams: the round-trip time.
+    func receptionReport(_ b: ReceptionReport, from p: SFUParticipant, now: Instant) {
+        guard let sub = p.sections.first(where: { $0.subscription?.outSSRC == b.ssrc })?.subscription else { return }
+        sub.sendStatistics.handle(receptionReport: b, now: now, clock: configuration.ntpClock)
+    }
+
+    /// A subscriber's NACK: each packet still in its layer's history is written again as the
+    /// subscriber got it and sent as RTX (RFC 4588), at most once per half RTT.
+    func retransmit(_ nack: TransportLayerNack, to p: SFUParticipant, now: Instant) {
+        guard let section = p.sections.first(where: { $0.subscription?.outSSRC == nack.mediaSSRC }),
+              let sub = section.subscription, let t = section.track, let c = p.subscriber, let pair = c.pair,
+              let transport = c.peer.transport else { return }
+        sub.nacksReceived &+= 1
+        stats.nacksReceived &+= 1
+        guard let index = sub.index, sub.rtx != nil else { return }
+        let minInterval = sub.roundTripTime.map { $0 / 2 } ?? .milliseconds(10)
+        for seq in nack.lostSequenceNumbers {
+            guard let e = index.take(seq.rawValue, now: now, minInterval: minInterval),
+                  Int(e.layer) < t.histories.count,
+                  let source = t.histories[Int(e.layer)]?.packet(e.sourceSequence, now: now),
+                  let (h, _) = try? RTPHeader.parseForForwarding(source, map: t.publication.sourceMap),
+                  let slot = egress.nextSlot() else { continue }
+            // The packet as first sent (same sequence number, timestamp, extensions) into the
+            // scratch buffer, then wrapped as RTX into the egress slot.
+            let original = retransmitScratch
+            let rewrite = RTPRewrite(ssrc: sub.outSSRC, sequenceNumber: seq, timestamp: e.timestamp,
+                                     payloadType: sub.outPayloadType, mid: sub.mid, dropKinds: [.rid, .repairedRid],
+                                     dropPadding: true)
+            guard let w = try? rewrite.write(packet: source, header: h, sourceMap: t.publication.sourceMap,
+                                             destinationMap: sub.destinationMap, into: original),
+                  Self.restoreVP8(e, in: original, written: w),
+                  let oh = try? RTPHeader.parse(UnsafeRawBufferPointer(rebasing: original[0..<w.length])),
+                  let written = try? sub.rtx?.write(original: UnsafeRawBufferPointer(rebasing: original[0..<w.length]),
+                                                    header: oh, extensionMap: sub.destinationMap,
+                                                    into: UnsafeMutableRawBufferPointer(rebasing: slot[0..<Self.maximumPacketSize])),
+                  let n = try? transport.protectRTP(slot, length: written.length) else { continue }
+            egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
+            sub.retransmissionsSent &+= 1
+            stats.retransmissionsSent &+= 1
+            stats.transmits &+= 1
+            stats.transmittedBytes &+= UInt64(n)
+        }
+    }
+
+    /// Puts back the VP8 picture ID and TL0PICIDX the packet first carried (true when there
+    /// are none to restore or they were written).
+    static func restoreVP8(_ e: RetransmissionIndex.Entry, in packet: UnsafeMutableRawBufferPointer,
+                           written w: RTPWrittenPacket) -> Bool {
+        guard e.pictureID != 0xFFFF || e.tl0PicIdx != 0xFFFF else { return true }
+        let payload = UnsafeMutableRawBufferPointer(rebasing: packet[w.payloadOffset..<(w.payloadOffset &+ w.payloadLength)])
+        return (try? VP8PayloadDescriptor.rewrite(
+            payload, pictureID: e.pictureID == 0xFFFF ? nil : e.pictureID,
+            tl0PicIdx: e.tl0PicIdx == 0xFFFF ? nil : UInt8(truncatingIfNeeded: e.tl0PicIdx))) != nil
+    }
+
+    /// RTCP from a publisher: its Sender Reports (for our reports' LSR/DLSR and the
+    /// subscribers' lip sync).
+    func publisherRTCP(_ packet: UnsafeRawBufferPointer, from p: SFUParticipant, now: Instant) {
+        var it = RTCPCompoundIterator(packet, paddingPolicy: .anyPacket)
+        while let slice = try? it.next() {
+            guard case .senderReport(let sr)? = try? RTCPPacket.parse(slice),
+                  let e = p.streams.learnedStreams.first(where: { $0.ssrc == sr.ssrc.rawValue && !$0.resolved.isRepair }),
+                  e.resolved.publication >= 0, e.resolved.publication < p.tracks.count else { continue }
+            let t = p.tracks[e.resolved.publication]
+            let layer = e.resolved.layer
+            guard layer >= 0, layer < t.senderReports.count else { continue }
+            t.senderReports[layer] = (sr.rtpTime, now)
+            t.layerStatistics[layer]?.handle(senderReport: sr, now: now)
+        }
+    }
+}
