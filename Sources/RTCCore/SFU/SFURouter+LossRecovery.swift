@@ -34,6 +34,14 @@ extension SFURouter {
               payloadStart &+ payloadLength <= length else { return }
         let pt = Int(header.payloadType.rawValue)
         let osn0 = buffer[payloadStart], osn1 = buffer[payloadStart &+ 1]
+        // Only a packet still missing is forwarded: a retransmission of one that arrived (a
+        // duplicate, or one sent ahead of any NACK) would reuse its output sequence number.
+        let osn = SequenceNumber(UInt16(osn0) << 8 | UInt16(osn1))
+        guard layer >= 0, layer < p.tracks[ti].nackGenerators.count,
+              p.tracks[ti].nackGenerators[layer]?.isMissing(osn) == true else {
+            stats.duplicateRepairs &+= 1
+            return
+        }
         let body = payloadLength &- RTXPacketizer.overhead
         // Original header: primary PT (marker kept), OSN, media SSRC; no padding.
         buffer[0] &= ~0x20

@@ -202,6 +202,8 @@ public struct SFURouterStats: Sendable, Hashable {
     public var keyframeRequestsSent: UInt64 = 0
     /// RTX packets from publishers rebuilt into the originals they repair and forwarded.
     public var repairedPackets: UInt64 = 0
+    /// RTX packets for packets that had arrived (not forwarded again).
+    public var duplicateRepairs: UInt64 = 0
     /// NACKs sent to publishers, NACKs received from subscribers, packets resent for them.
     public var nacksSent: UInt64 = 0
     public var nacksReceived: UInt64 = 0

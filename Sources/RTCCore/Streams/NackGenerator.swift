@@ -134,6 +134,17 @@ public struct NackGenerator: Sendable {
 
     // MARK: - Internals
 
+    /// Whether `seq` is currently tracked as missing (a retransmission of it repairs a loss;
+    /// one of a packet that arrived is a duplicate). O(log n), no state change.
+    public func isMissing(_ seq: SequenceNumber) -> Bool {
+        guard let h = highest, !losses.isEmpty else { return false }
+        // The extended value nearest the highest seen (serial arithmetic, RFC 1982).
+        let delta = Int64(Int16(bitPattern: seq.rawValue &- UInt16(truncatingIfNeeded: h)))
+        let ext = Int64(bitPattern: h) &+ delta
+        guard ext >= 0 else { return false }
+        return index(of: UInt64(ext)) != nil
+    }
+
     /// Binary search for an extended sequence number in `losses`.
     private func index(of ext: UInt64) -> Int? {
         var lo = 0

@@ -262,21 +262,22 @@ final class RouterTestClient {
                 case .fullIntraRequest: keyframeRequested = true
                 case .transportLayerNack(let nack) where nack.mediaSSRC.rawValue == videoSSRC:
                     // Answer with RTX (RFC 4588): the original payload after its sequence number.
-                    guard let pt = rtxPayloadType, let pub = publisher else { break }
-                    for seq in nack.lostSequenceNumbers {
-                        guard let h = videoHistory[seq.rawValue] else { continue }
-                        rtxSequence &+= 1
-                        let osn = seq.rawValue
-                        if pub.sendRTP(packet(pt: pt, seq: rtxSequence, ts: h.ts, ssrc: videoSSRC | 0x0100_0000, mid: "1",
-                                              payload: [UInt8(osn >> 8), UInt8(osn & 0xFF)] + h.payload, marker: h.marker)) {
-                            rtxSent += 1
-                        }
-                    }
+                    for seq in nack.lostSequenceNumbers { sendRTX(seq.rawValue) }
                 default: break
                 }
             }
         default:
             break
+        }
+    }
+
+    /// Sends the video packet `seq` again as RTX (RFC 4588), if still in the history.
+    func sendRTX(_ seq: UInt16) {
+        guard let pt = rtxPayloadType, let pub = publisher, let h = videoHistory[seq] else { return }
+        rtxSequence &+= 1
+        if pub.sendRTP(packet(pt: pt, seq: rtxSequence, ts: h.ts, ssrc: videoSSRC | 0x0100_0000, mid: "1",
+                              payload: [UInt8(seq >> 8), UInt8(seq & 0xFF)] + h.payload, marker: h.marker)) {
+            rtxSent += 1
         }
     }
 

@@ -291,6 +291,25 @@ import Testing
         }
     }
 
+    /// RTX of packets that arrived (Chromium probes bandwidth with RTX copies of sent packets)
+    /// is not forwarded again: it would reuse an output sequence number (an SRTP index).
+    @Test func retransmissionsOfPacketsThatArrivedAreNotForwardedAgain() throws {
+        let world = RouterTestWorld()
+        let publisher = try world.join()
+        let viewer = try world.join(publish: false)
+        world.run(for: .seconds(2))
+        world.run(for: .seconds(1), media: true)
+        let before = viewer.received(from: publisher.index, kind: .video).count
+        for seq in (publisher.videoSequence &- 20)...(publisher.videoSequence &- 1) { publisher.sendRTX(seq) }
+        world.run(for: .milliseconds(200), media: true)
+        let s = world.router.stats
+        #expect(s.duplicateRepairs == 20 && s.repairedPackets == 0)
+        #expect(s.egressFailures == 0)
+        let video = viewer.received(from: publisher.index, kind: .video)
+        #expect(video.count > before)
+        #expect(Set(video.map(\.sequence)).count == video.count, "no sequence number twice")
+    }
+
     @Test func subscribersGetSenderReportsThatFollowTheRewrittenTimestamps() throws {
         let world = RouterTestWorld()
         for _ in 0..<2 { try world.join() }
