@@ -165,7 +165,7 @@ extension SFURouter {
         }
         if sub.rtx != nil {
             // What was sent, by its sequence number: a NACK is answered with RTX written from
-            // the layer's shared history (eight bytes here, not a copy).
+            // the layer's shared history (a small index entry here, not a copy).
             if sub.indexRef == nil { sub.index = RetransmissionIndex(capacity: configuration.retransmissionPackets) }
             let seq = UInt16(slot[2]) << 8 | UInt16(slot[3])
             sub.indexRef?._withUnsafeGuaranteedRef {
