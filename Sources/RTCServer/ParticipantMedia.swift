@@ -2,14 +2,11 @@ import Foundation
 import RTCCore
 
 /// A participant's media, as the signaling layer sees it: its handle in the `SFURouter`
-/// (which owns its connections, tracks and subscriptions), what it asked of each track it
-/// receives, and its capture file. Confined to the media loop.
+/// (which owns its connections, tracks, subscriptions and preferences) and its capture file. Confined to the media loop.
 final class ParticipantMedia {
     unowned let participant: Participant
     /// Set when the participant's WebSocket first connects.
     var routerID: SFUParticipantID?
-    /// `set-preferences` per received track id, as last sent.
-    var preferences: [String: SFUTrackPreferences] = [:]
     /// This participant's capture file (shared by its publisher and subscriber connections).
     lazy var capture: PacketCapture? = participant.room.registryCaptureDirectory.flatMap {
         PacketCapture(directory: $0, name: "\(participant.room.id)-\(participant.id)")

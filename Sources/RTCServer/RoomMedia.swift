@@ -48,18 +48,15 @@ extension RoomRegistry {
         }
         var rng = SystemRandomNumberGenerator()
         let fresh = ICECredentials.random(using: &rng)
-        let answer: SessionDescription
         do {
-            answer = try engine.withRouter { r throws(SFURouterError) in
-                let a = try r.publish(offer: offer, from: id, restartCredentials: fresh, now: MediaEngine.now())
+            try engine.withRouter { r throws(SFURouterError) in
+                let answer = try r.publish(offer: offer, from: id, restartCredentials: fresh, now: MediaEngine.now())
                 // The answer goes out before the events the publish caused (track-published, offers).
-                p.send("publish-answer", ["sdp": a.serialized()])
-                return a
+                p.send("publish-answer", ["sdp": answer.serialized()])
             }
         } catch {
             throw SignalingError(.badSDP, "offer cannot be answered: \(error.message)")
         }
-        _ = answer
         if let cap = p.media.capture,
            let n = engine.router.connection(SFUConnectionID(participant: id, role: .publisher))?.negotiated {
             cap.writeSidecar(n, server: engine.boundAddress)
@@ -89,11 +86,11 @@ extension RoomRegistry {
     /// as large as the view), `maxFps` the VP8 temporal layers, `paused` stops the track.
     func handleSetPreferences(trackID: String, maxWidth: Int?, maxHeight: Int?, maxFps: Int?, paused: Bool?,
                               from p: Participant) throws(SignalingError) {
+        // Fields a message leaves out keep what the router has.
         guard let id = p.media.routerID, let track = SFUTrackID(signalingID: trackID),
-              let info = engine.router.trackInfo(track) else {
+              var prefs = engine.router.preferences(of: track, for: id) else {
             throw SignalingError(.notFound, "no such track on your subscriber connection")
         }
-        var prefs = p.media.preferences[trackID] ?? SFUTrackPreferences()
         if let paused { prefs.paused = paused }
         // Below the publisher's frame rate, VP8 temporal layers are dropped (L1T3: 1/2, 1/4).
         if let fps = maxFps { prefs.maxFrameRate = fps > 0 ? Double(fps) : nil }
@@ -102,7 +99,6 @@ extension RoomRegistry {
             prefs.maxWidth = maxWidth
             prefs.maxHeight = maxHeight
         }
-        _ = info
         do {
             try engine.withRouter { r throws(SFURouterError) in
                 try r.setPreferences(prefs, track: track, for: id, now: MediaEngine.now())
@@ -110,7 +106,6 @@ extension RoomRegistry {
         } catch {
             throw SignalingError(.notFound, "no such track on your subscriber connection")
         }
-        p.media.preferences[trackID] = prefs
     }
 
     /// The tracks `p` publishes, as `joined` and `track-published` list them.

@@ -112,24 +112,34 @@ public final class Publication {
         packet: UnsafeRawBufferPointer, header: RTPHeader, values: RTPExtensionValues, layer: Int,
         now: Instant, scratch: UnsafeMutableRawBufferPointer, emit: (Subscription, Int) -> Void
     ) {
-        _forward(packet: packet, header: header, layer: layer, now: now, scratch: { scratch }, emit: emit)
+        _forward(packet: packet, header: header, layer: layer, now: now, scratch: { scratch }) { emit($0, $1.length) }
     }
 
     /// As ``forward(packet:header:values:layer:now:scratch:emit:)``, each copy written into the
     /// buffer `scratch()` returns at that moment (the router's next egress slot; nil: no room,
-    /// the copy is dropped as `.egressFull`).
+    /// the copy is dropped as `.egressFull`), and `emit` told where its parts lie.
     @inlinable
     public func forward(
         packet: UnsafeRawBufferPointer, header: RTPHeader, layer: Int, now: Instant,
-        scratch: () -> UnsafeMutableRawBufferPointer?, emit: (Subscription, Int) -> Void
+        scratch: () -> UnsafeMutableRawBufferPointer?, emit: (Subscription, ForwardedCopy) -> Void
     ) {
         _forward(packet: packet, header: header, layer: layer, now: now, scratch: scratch, emit: emit)
+    }
+
+    /// One subscription's copy of a packet, as written into its scratch buffer.
+    public struct ForwardedCopy {
+        public var length: Int
+        public var payloadOffset: Int
+        /// The RTP timestamp and VP8 picture ID / TL0PICIDX it carries (nil: none).
+        public var timestamp: UInt32
+        public var pictureID: UInt16?
+        public var tl0PicIdx: UInt8?
     }
 
     @usableFromInline
     func _forward(
         packet: UnsafeRawBufferPointer, header: RTPHeader, layer: Int,
-        now: Instant, scratch: () -> UnsafeMutableRawBufferPointer?, emit: (Subscription, Int) -> Void
+        now: Instant, scratch: () -> UnsafeMutableRawBufferPointer?, emit: (Subscription, ForwardedCopy) -> Void
     ) {
         guard layer >= 0, layer < layerCount else { return }
         packetsIn &+= 1
@@ -221,22 +231,17 @@ public final class Publication {
                 continue
             }
             let ts = s.timestamp.input(header.timestamp, now: now)
-            let rewrite = RTPRewrite(
-                ssrc: s.outSSRC, sequenceNumber: seq, timestamp: ts, payloadType: s.outPayloadType,
-                mid: s.mid, dropKinds: [.rid, .repairedRid], dropPadding: true)
             do {
-                let w = try rewrite.write(packet: packet, header: header, sourceMap: sourceMap,
-                                          destinationMap: s.destinationMap, into: out)
+                let w = try s.rewrite(sequenceNumber: seq, timestamp: ts)
+                    .write(packet: packet, header: header, sourceMap: sourceMap, destinationMap: s.destinationMap, into: out)
                 if let v = vp8Out, let d = vp8, v.pictureID != nil || v.tl0PicIdx != nil {
                     let payload = UnsafeMutableRawBufferPointer(rebasing: out[w.payloadOffset..<(w.payloadOffset &+ w.payloadLength)])
                     _ = d.rewriteFields(in: payload, pictureID: v.pictureID, tl0PicIdx: v.tl0PicIdx)
                 }
-                // What this copy carries, for the router's retransmission index.
-                s.lastPictureID = vp8Out?.pictureID ?? 0xFFFF
-                s.lastTL0PicIdx = vp8Out?.tl0PicIdx.map { UInt16($0) } ?? 0xFFFF
                 s.forwardedPackets &+= 1
                 s.forwardedBytes &+= UInt64(w.length)
-                emit(s, w.length)
+                emit(s, ForwardedCopy(length: w.length, payloadOffset: w.payloadOffset, timestamp: ts,
+                                      pictureID: vp8Out?.pictureID, tl0PicIdx: vp8Out?.tl0PicIdx))
             } catch {
                 s.drops.count(.rewriteFailed)
             }

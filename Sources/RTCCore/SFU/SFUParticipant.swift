@@ -120,7 +120,6 @@ final class SFUParticipant {
     // Subscribing
     var sections: [SFUSubscriberSection] = []
     var offerSections: [SDPOfferSection] = []
-    var lastOffer: SessionDescription?
     var offerInFlight = false
     var needsOffer = false
 

@@ -46,7 +46,7 @@ extension SFURouter {
         case .rtcp(let length):
             stats.rtcpIn &+= 1
             let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
-            if let tap { tap(c.id, packet, .received) }
+            if hasTap, let tap { tap(c.id, packet, .received) }
             if id.role == .subscriber { subscriberRTCP(packet, from: p, now: now) } else { publisherRTCP(packet, from: p, now: now) }
         case .handled:
             drain(c, now: now)
@@ -123,7 +123,7 @@ extension SFURouter {
         track.publication.forward(
             packet: packet, header: header, layer: r.layer, now: now,
             scratch: { self.egress.nextSlot().map { UnsafeMutableRawBufferPointer(rebasing: $0[0..<egressLimit]) } },
-            emit: { sub, n in self.emit(sub, length: n, now: now, source: header.sequenceNumber.rawValue, layer: r.layer) })
+            emit: { sub, copy in self.emit(sub, copy, now: now, source: header.sequenceNumber.rawValue, layer: r.layer) })
         if track.publication.keyframeRequested || track.unresolvedKeyframeLayer != nil {
             requestKeyframe(track, from: p, now: now)
         }
@@ -131,16 +131,18 @@ extension SFURouter {
 
     /// Protects the copy written into the current egress slot and queues it.
     @inline(__always)
-    func emit(_ sub: Subscription, length: Int, now: Instant, source: UInt16, layer: Int) {
+    func emit(_ sub: Subscription, _ copy: Publication.ForwardedCopy, now: Instant, source: UInt16, layer: Int) {
         guard let connection = sub.egressConnection else {
             stats.egressFailures &+= 1
             return
         }
-        connection._withUnsafeGuaranteedRef { c in emit(sub, on: c, length: length, now: now, source: source, layer: layer) }
+        connection._withUnsafeGuaranteedRef { c in emit(sub, copy, on: c, now: now, source: source, layer: layer) }
     }
 
     @inline(__always)
-    func emit(_ sub: Subscription, on c: SFUConnection, length: Int, now: Instant, source: UInt16, layer: Int) {
+    func emit(_ sub: Subscription, _ copy: Publication.ForwardedCopy, on c: SFUConnection, now: Instant,
+              source: UInt16, layer: Int) {
+        let length = copy.length
         guard let pair = c.pair, let transport = c.transport, let slot = egress.nextSlot() else {
             stats.egressFailures &+= 1
             return
@@ -152,12 +154,7 @@ extension SFURouter {
             stats.transmittedBytes &+= UInt64(length)
             return
         }
-        // The rewritten header is in the clear here: timestamp and payload size for reports.
-        let ts = UInt32(slot[4]) << 24 | UInt32(slot[5]) << 16 | UInt32(slot[6]) << 8 | UInt32(slot[7])
-        let headerLength = Self.headerLength(slot)
-        sub.sendStatistics.handleSent(timestamp: ts, payloadLength: length &- headerLength, now: now)
-        let pictureID = sub.isVP8 ? sub.lastPictureID : 0xFFFF
-        let tl0 = sub.isVP8 ? sub.lastTL0PicIdx : 0xFFFF
+        sub.sendStatistics.handleSent(timestamp: copy.timestamp, payloadLength: length &- copy.payloadOffset, now: now)
         let protected = transport._withUnsafeGuaranteedRef { t in try? t.protectRTP(slot, length: length) }
         guard let n = protected else {
             stats.egressFailures &+= 1
@@ -169,22 +166,13 @@ extension SFURouter {
             if sub.indexRef == nil { sub.index = RetransmissionIndex(capacity: configuration.retransmissionPackets) }
             let seq = UInt16(slot[2]) << 8 | UInt16(slot[3])
             sub.indexRef?._withUnsafeGuaranteedRef {
-                $0.record(sequence: seq, sourceSequence: source, layer: layer, timestamp: ts, pictureID: pictureID,
-                          tl0PicIdx: tl0)
+                $0.record(sequence: seq, sourceSequence: source, layer: layer, timestamp: copy.timestamp,
+                          pictureID: copy.pictureID ?? 0xFFFF, tl0PicIdx: copy.tl0PicIdx.map { UInt16($0) } ?? 0xFFFF)
             }
         }
         egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
         stats.transmits &+= 1
         stats.transmittedBytes &+= UInt64(n)
-    }
-
-    /// Bytes of an RTP header with its CSRCs and extension block (the packet was written by
-    /// the router, so the fields are consistent).
-    static func headerLength(_ p: UnsafeMutableRawBufferPointer) -> Int {
-        guard p.count >= 12 else { return 0 }
-        var n = 12 &+ 4 &* Int(p[0] & 0x0F)
-        if p[0] & 0x10 != 0, n &+ 4 <= p.count { n &+= 4 &+ 4 &* (Int(p[n &+ 2]) << 8 | Int(p[n &+ 3])) }
-        return n
     }
 
     /// RTCP from a subscriber: PLI/FIR ask the publisher of that subscription for a keyframe.
@@ -233,11 +221,9 @@ extension SFURouter {
             // The packet as first sent (same sequence number, timestamp, extensions) into the
             // scratch buffer, then wrapped as RTX into the egress slot.
             let original = retransmitScratch
-            let rewrite = RTPRewrite(ssrc: sub.outSSRC, sequenceNumber: seq, timestamp: e.timestamp,
-                                     payloadType: sub.outPayloadType, mid: sub.mid, dropKinds: [.rid, .repairedRid],
-                                     dropPadding: true)
-            guard let w = try? rewrite.write(packet: source, header: h, sourceMap: t.publication.sourceMap,
-                                             destinationMap: sub.destinationMap, into: original),
+            guard let w = try? sub.rewrite(sequenceNumber: seq, timestamp: e.timestamp)
+                .write(packet: source, header: h, sourceMap: t.publication.sourceMap,
+                       destinationMap: sub.destinationMap, into: original),
                   Self.restoreVP8(e, in: original, written: w),
                   let oh = try? RTPHeader.parse(UnsafeRawBufferPointer(rebasing: original[0..<w.length])),
                   let written = try? sub.rtx?.write(original: UnsafeRawBufferPointer(rebasing: original[0..<w.length]),

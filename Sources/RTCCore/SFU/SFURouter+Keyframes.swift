@@ -47,23 +47,14 @@ extension SFURouter {
         guard let c = p.publisher else { return }
         for i in p.keyframeThrottles.indices {
             while let request = p.keyframeThrottles[i].pollOutput() {
-                guard c.peer.isSecure, let pair = c.peer.selectedPair, let slot = egress.nextSlot() else {
-                    stats.egressOverflow &+= 1
-                    continue
+                let sent = sendRTCP(on: c) { w throws(WriteError) in
+                    switch request {
+                    case .pli(let pli): try pli.write(to: &w)
+                    case .fir(let fir): try fir.write(to: &w)
+                    }
                 }
-                var w = ByteWriter(slot, format: .rtcp)
-                let ok: Bool
-                switch request {
-                case .pli(let pli): ok = (try? pli.write(to: &w)) != nil
-                case .fir(let fir): ok = (try? fir.write(to: &w)) != nil
-                }
-                guard ok else { continue }
-                if let tap { tap(c.id, UnsafeRawBufferPointer(rebasing: slot[0..<w.position]), .sent) }
-                guard let n = try? c.peer.protectRTCP(slot, length: w.position) else { continue }
-                egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
+                guard sent else { continue }
                 stats.keyframeRequestsSent &+= 1
-                stats.transmits &+= 1
-                stats.transmittedBytes &+= UInt64(n)
                 events.push(.keyframeRequested(p.id, p.keyframeThrottles[i].mediaSSRC))
             }
         }

@@ -72,8 +72,9 @@ extension SFURouter {
         while let o = t.nackGenerators[layer]?.pollOutput() {
             switch o {
             case .nack(let nack):
-                sendRTCP(to: p, now: now) { w throws(WriteError) in try nack.write(to: &w) }
-                stats.nacksSent &+= 1
+                if let c = p.publisher, sendRTCP(on: c, { w throws(WriteError) in try nack.write(to: &w) }) {
+                    stats.nacksSent &+= 1
+                }
             case .keyframeRequest:
                 if let ssrc = t.nackGenerators[layer]?.mediaSSRC { requestKeyframe(ssrc: ssrc, of: p, now: now) }
             }
@@ -84,25 +85,24 @@ extension SFURouter {
         }
     }
 
-    /// Writes one RTCP packet (or compound) for `p`'s publisher connection, protects and
-    /// queues it.
-    func sendRTCP(to p: SFUParticipant, now: Instant, _ body: (inout ByteWriter) throws(WriteError) -> Void) {
-        guard let c = p.publisher else { return }
-        sendRTCP(on: c, body)
-    }
-
-    func sendRTCP(on c: SFUConnection, _ body: (inout ByteWriter) throws(WriteError) -> Void) {
-        guard c.peer.isSecure, let pair = c.pair, let slot = egress.nextSlot() else {
+    /// Writes one RTCP packet (or compound) with `body` into an egress slot, protects it and
+    /// queues it on `c`: every RTCP message the router sends goes through here. Returns false
+    /// when it could not (not secure yet, no slot, a write or protect error).
+    @discardableResult
+    func sendRTCP(on c: SFUConnection, _ body: (inout ByteWriter) throws(WriteError) -> Void) -> Bool {
+        guard c.peer.isSecure, let pair = c.pair else { return false }
+        guard let slot = egress.nextSlot() else {
             stats.egressOverflow &+= 1
-            return
+            return false
         }
         var w = ByteWriter(UnsafeMutableRawBufferPointer(rebasing: slot[0..<Self.maximumPacketSize]), format: .rtcp)
-        guard (try? body(&w)) != nil else { return }
-        if let tap { tap(c.id, UnsafeRawBufferPointer(rebasing: slot[0..<w.position]), .sent) }
-        guard let n = try? c.peer.protectRTCP(slot, length: w.position) else { return }
+        guard (try? body(&w)) != nil else { return false }
+        if hasTap, let tap { tap(c.id, UnsafeRawBufferPointer(rebasing: slot[0..<w.position]), .sent) }
+        guard let n = try? c.peer.protectRTCP(slot, length: w.position) else { return false }
         egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
         stats.transmits &+= 1
         stats.transmittedBytes &+= UInt64(n)
+        return true
     }
 
     func keyframeWanted(by p: SFUParticipant, outSSRC: SSRC, now: Instant) {

@@ -18,7 +18,7 @@ extension SFURouter {
         options.videoDirection = .recvonly
         options.preferredSetup = .passive
         options.headerExtensions = configuration.publisherExtensions
-        let offerFingerprints = Self.fingerprints(of: offer)
+        let offerFingerprints = offer.media.first.map { offer.fingerprints(for: $0) } ?? offer.fingerprints
         let answer: SessionDescription
         let conn: SFUConnection
         if let existing = p.publisher, Set(existing.peer.remoteFingerprints) == Set(offerFingerprints) {
@@ -56,15 +56,13 @@ extension SFURouter {
             conn.ufrags.append(credentials.ufrag)
             byUfrag[credentials.ufrag] = conn.id
         }
-        guard let negotiated = conn.peer.negotiated else { throw SFURouterError(.badOffer, "not negotiated") }
-        // Tracks: one per accepted m-section, kept across re-offers (same mid, same kind).
-        var map = RTPExtensionMap()
-        var newTracks: [SFUTrack] = []
-        for m in negotiated.media where m.accepted {
-            for e in m.extMaps {
-                if let wire = SDPHeaderExtensionIDs.wireID(e.id) { map.register(uri: e.uri, id: wire) }
-            }
+        guard let negotiated = conn.peer.negotiated, let transport = conn.peer.transport else {
+            throw SFURouterError(.badOffer, "not negotiated")
         }
+        // The publisher's extension IDs, as its transport parses them.
+        let map = transport.inboundExtensionMap
+        // Tracks: one per accepted m-section, kept across re-offers (same mid, same kind).
+        var newTracks: [SFUTrack] = []
         for m in negotiated.media where m.accepted {
             guard let kind = TrackKind(rawValue: m.kind.token), let codec = m.codecs.first else { continue }
             for c in m.codecs {
@@ -122,10 +120,10 @@ extension SFURouter {
     {
         beginCall()
         guard let p = participant(id) else { throw SFURouterError(.unknownParticipant, "\(id)") }
-        guard p.offerInFlight, let conn = p.subscriber, let offer = p.lastOffer else {
+        guard p.offerInFlight, let conn = p.subscriber else {
             throw SFURouterError(.noOfferOutstanding, "no subscriber offer waits for an answer")
         }
-        let answerFingerprints = Self.fingerprints(of: answer)
+        let answerFingerprints = answer.media.first.map { answer.fingerprints(for: $0) } ?? answer.fingerprints
         if conn.peer.negotiated != nil, Set(conn.peer.remoteFingerprints) != Set(answerFingerprints) {
             // A new peer connection answered: a fresh connection takes the same offer.
             let fresh = PeerConnection(configuration: peerConfiguration(p.subscriberCredentials, p))
@@ -150,16 +148,9 @@ extension SFURouter {
                 throw SFURouterError(.badAnswer, "\(error)")
             }
         }
-        _ = offer
         p.offerInFlight = false
-        var map = RTPExtensionMap()
-        if let n = p.subscriber?.peer.negotiated {
-            for m in n.media where m.accepted {
-                for e in m.extMaps {
-                    if let wire = SDPHeaderExtensionIDs.wireID(e.id) { map.register(uri: e.uri, id: wire) }
-                }
-            }
-        }
+        // The negotiated extension IDs (the transport's map is built from the same answer).
+        let map = p.subscriber?.peer.transport?.inboundExtensionMap ?? RTPExtensionMap()
         for s in p.sections {
             guard let sub = s.subscription else { continue }
             sub.destinationMap = map
@@ -265,6 +256,11 @@ extension SFURouter {
     /// The room of a participant.
     public func room(of id: SFUParticipantID) -> SFURoomID? { participant(id)?.room }
 
+    /// What `subscriber` last asked of `track` (nil: the track is not offered to it).
+    public func preferences(of track: SFUTrackID, for subscriber: SFUParticipantID) -> SFUTrackPreferences? {
+        participant(subscriber)?.sections.first { $0.track?.id == track }?.preferences
+    }
+
     /// `set-preferences`: the highest layer `subscriber` wants of `track`, or a pause.
     public func setPreferences(_ preferences: SFUTrackPreferences, track: SFUTrackID, for subscriber: SFUParticipantID,
                                now: Instant) throws(SFURouterError) {
@@ -277,8 +273,8 @@ extension SFURouter {
         if let sub = p.sections[i].subscription, let t = p.sections[i].track {
             sub.preferredLayer = Self.preferredLayer(preferences, t)
             sub.maxTemporalLayer = Self.temporalLimit(preferences, sub, t)
-            updateLayersWanted(t)
             sub.paused = preferences.paused || t.muted
+            updateLayersWanted(t)
         }
         serviceKeyframeRequests(now: now)
     }
@@ -366,7 +362,6 @@ extension SFURouter {
                                        clockRate: t.publication.codec.clockRate)
                 sub.preferredLayer = Self.preferredLayer(s.preferences, t)
                 sub.maxTemporalLayer = Self.temporalLimit(s.preferences, sub, t)
-                sub.isVP8 = t.codec == .vp8
                 if t.kind == .video, t.capability.rtx, t.capability.rtxPayloadType != nil { sub.rtxSSRC = randomSSRC() }
                 p.sections[i].subscription = sub
             }
@@ -381,7 +376,6 @@ extension SFURouter {
         }
         let offer = conn.peer.createOffer(sections: sections)
         p.offerSections = sections
-        p.lastOffer = offer
         p.offerInFlight = true
         p.needsOffer = false
         events.push(.subscribeOffer(p.id, offer, offered))

@@ -55,7 +55,6 @@ extension SFURouter {
                 if s.preferences.maxFrameRate != nil { sub.maxTemporalLayer = Self.temporalLimit(s.preferences, sub, t) }
             }
         }
-        let seconds = Double((configuration.reportInterval * 2).rtcNanoseconds) / 1e9
         for p in participants.compactMap({ $0 }) {
             guard let c = p.publisher, c.peer.isSecure else { continue }
             var loss = 0.0, any = false
@@ -85,7 +84,7 @@ extension SFURouter {
             events.push(.quality(SFUQualityReport(
                 participant: p.id, score: QualityScore.score(lossPercent: loss),
                 lossPercent: (loss * 10).rounded() / 10,
-                bitrateKbps: (Double(bytes) * 8 / 1000 / seconds).rounded())))
+                bitrateKbps: (Double(bytes) * 8 / 1000 / window).rounded())))
         }
     }
 
@@ -119,63 +118,8 @@ extension SFURouter {
     /// REMB (draft-alvestrand-rmcat-remb) with the publisher's media SSRCs.
     func sendREMB(_ p: SFUParticipant, bitrate: UInt64) {
         let ssrcs = p.streams.learnedStreams.filter { !$0.resolved.isRepair }.map { SSRC($0.ssrc) }
-        guard !ssrcs.isEmpty, let c = p.publisher, c.peer.isSecure, let pair = c.peer.selectedPair,
-              let slot = egress.nextSlot() else { return }
+        guard !ssrcs.isEmpty, let c = p.publisher else { return }
         let remb = ReceiverEstimatedMaximumBitrate(senderSSRC: p.rtcpSSRC, bitrate: bitrate, ssrcs: ssrcs)
-        var w = ByteWriter(slot, format: .rtcp)
-        guard (try? remb.write(to: &w)) != nil else { return }
-        if let tap { tap(c.id, UnsafeRawBufferPointer(rebasing: slot[0..<w.position]), .sent) }
-        guard let n = try? c.peer.protectRTCP(slot, length: w.position) else { return }
-        egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
-        stats.transmits &+= 1
-        stats.transmittedBytes &+= UInt64(n)
-    }
-
-    func computeTimeout() -> (Instant, SFUTimeoutReason)? {
-        var best: (Instant, SFUTimeoutReason)? = nextReport.map { ($0, .report) }
-        if let n = nextNackService, best.map({ n < $0.0 }) ?? true { best = (n, .nack) }
-        for p in participants.compactMap({ $0 }) {
-            for c in [p.publisher, p.subscriber].compactMap({ $0 }) {
-                if let (t, r) = c.peer.nextTimeout(), best.map({ t < $0.0 }) ?? true { best = (t, .peer(c.id, r)) }
-            }
-            for k in p.keyframeThrottles {
-                if let (t, _) = k.nextTimeout(), best.map({ t < $0.0 }) ?? true { best = (t, .keyframeRequest(p.id)) }
-            }
-        }
-        return best
-    }
-
-    /// Starts a call: once the caller drained every datagram, their slots are reused.
-    /// Datagrams not polled yet are kept (and more queue behind them until the slots run out,
-    /// which is counted as `egressOverflow`).
-    func beginCall() {
-        if egress.isEmpty { _ = egress.reset() }
-    }
-
-    static func isFailed(_ s: PeerTransportState) -> Bool {
-        if case .failed = s { return true }
-        return false
-    }
-
-    @inline(__always)
-    static func cacheSlot(_ a: TransportAddress) -> Int {
-        var h = UInt32(a.port)
-        switch a.ip {
-        case .v4(let v): h ^= v ^ (v >> 16)
-        case .v6(let hi, let lo): h ^= UInt32(truncatingIfNeeded: lo ^ (lo >> 32) ^ hi)
-        }
-        h = h &* 0x9E37_79B1
-        return Int(h >> 24) & (addressCacheSize - 1)
-    }
-
-    func forget(_ c: SFUConnection) {
-        for u in c.ufrags where byUfrag[u] == c.id { byUfrag[u] = nil }
-        for a in c.addresses where byAddress[a] == c.id {
-            byAddress[a] = nil
-            let slot = Self.cacheSlot(a)
-            if addressCache[slot]?.address == a { addressCache[slot] = nil }
-        }
-        c.ufrags.removeAll()
-        c.addresses.removeAll()
+        sendRTCP(on: c) { w throws(WriteError) in try remb.write(to: &w) }
     }
 }

@@ -15,6 +15,9 @@ extension SFURouter {
                     stats.egressOverflow &+= 1
                 }
             case .event(let e):
+                // What the handlers below send goes to the pair as it is now.
+                c.pair = c.peer.selectedPair
+                if c.transport == nil { c.transport = c.peer.transport.map { Unmanaged.passUnretained($0) } }
                 if case .stateChanged(let s) = e {
                     events.push(.connectionStateChanged(c.id, s))
                     if c.id.role == .subscriber, s == .closed || Self.isFailed(s), let p = participant(c.id.participant) {
@@ -79,5 +82,53 @@ extension SFURouter {
             nextReport = now + configuration.reportInterval
         }
         timeoutDirty = true
+    }
+
+    func computeTimeout() -> (Instant, SFUTimeoutReason)? {
+        var best: (Instant, SFUTimeoutReason)? = nextReport.map { ($0, .report) }
+        if let n = nextNackService, best.map({ n < $0.0 }) ?? true { best = (n, .nack) }
+        for p in participants.compactMap({ $0 }) {
+            for c in [p.publisher, p.subscriber].compactMap({ $0 }) {
+                if let (t, r) = c.peer.nextTimeout(), best.map({ t < $0.0 }) ?? true { best = (t, .peer(c.id, r)) }
+            }
+            for k in p.keyframeThrottles {
+                if let (t, _) = k.nextTimeout(), best.map({ t < $0.0 }) ?? true { best = (t, .keyframeRequest(p.id)) }
+            }
+        }
+        return best
+    }
+
+    /// Starts a call: once the caller drained every datagram, their slots are reused.
+    /// Datagrams not polled yet are kept (and more queue behind them until the slots run out,
+    /// which is counted as `egressOverflow`).
+    func beginCall() {
+        if egress.isEmpty { _ = egress.reset() }
+    }
+
+    static func isFailed(_ s: PeerTransportState) -> Bool {
+        if case .failed = s { return true }
+        return false
+    }
+
+    @inline(__always)
+    static func cacheSlot(_ a: TransportAddress) -> Int {
+        var h = UInt32(a.port)
+        switch a.ip {
+        case .v4(let v): h ^= v ^ (v >> 16)
+        case .v6(let hi, let lo): h ^= UInt32(truncatingIfNeeded: lo ^ (lo >> 32) ^ hi)
+        }
+        h = h &* 0x9E37_79B1
+        return Int(h >> 24) & (addressCacheSize - 1)
+    }
+
+    func forget(_ c: SFUConnection) {
+        for u in c.ufrags where byUfrag[u] == c.id { byUfrag[u] = nil }
+        for a in c.addresses where byAddress[a] == c.id {
+            byAddress[a] = nil
+            let slot = Self.cacheSlot(a)
+            if addressCache[slot]?.address == a { addressCache[slot] = nil }
+        }
+        c.ufrags.removeAll()
+        c.addresses.removeAll()
     }
 }

@@ -274,11 +274,6 @@ public final class SFURouter {
                                             dtls: DTLSConfiguration(), sessionID: String(p.rtcpSSRC.rawValue))
     }
 
-    static func fingerprints(of d: SessionDescription) -> [DTLSFingerprint] {
-        if let m = d.media.first, !m.fingerprints.isEmpty { return m.fingerprints }
-        return d.fingerprints
-    }
-
     static func trackCodec(_ c: NegotiatedCodec) -> TrackCodec {
         switch c.type {
         case .opus: return .opus

@@ -22,11 +22,6 @@ public final class Subscription {
     public var preferredLayer: Int?
     /// Highest temporal layer (VP8 TID) forwarded (nil: all).
     public var maxTemporalLayer: Int?
-    /// The stream is VP8 (its picture IDs are recorded for retransmissions).
-    public var isVP8 = false
-    /// The VP8 picture ID and TL0PICIDX of the copy being emitted (0xFFFF: none).
-    @exclusivity(unchecked) var lastPictureID: UInt16 = 0xFFFF
-    @exclusivity(unchecked) var lastTL0PicIdx: UInt16 = 0xFFFF
 
     @exclusivity(unchecked) public internal(set) var currentLayer: Int?
     @exclusivity(unchecked) public internal(set) var drops = ForwardingDrops()
@@ -71,6 +66,13 @@ public final class Subscription {
         self.destinationMap = destinationMap
         self.timestamp = TimestampRewriter(clockRate: clockRate)
         self.sendStatistics = SendStreamStatistics(ssrc: outSSRC, clockRate: clockRate)
+    }
+
+    /// How a source packet becomes this subscription's copy with sequence number `seq` and
+    /// timestamp `ts` (forwarding, and a retransmission written again the same way).
+    func rewrite(sequenceNumber seq: SequenceNumber, timestamp ts: UInt32) -> RTPRewrite {
+        RTPRewrite(ssrc: outSSRC, sequenceNumber: seq, timestamp: ts, payloadType: outPayloadType, mid: mid,
+                   dropKinds: [.rid, .repairedRid], dropPadding: true)
     }
 
     /// The RTP timestamp offset the rewriter adds to the current source's timestamps.

@@ -34,7 +34,6 @@ final class RouterTestClient {
     var uplink: NetworkEmulator<RouterDatagram>
     var downlink: NetworkEmulator<RouterDatagram>
     var received: [ReceivedRTP] = []
-    /// Video packets received after a gap was seen: (ssrc, sequence) of every packet that came late.
     var rtcpReceivedOnPublisher: [[UInt8]] = []
     var offersAnswered = 0
     var offeredTracks: [SFUOfferedTrack] = []

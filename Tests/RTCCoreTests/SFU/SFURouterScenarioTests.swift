@@ -148,18 +148,25 @@ import Testing
 
     @Test func badSignalingInputIsRefusedWithTypedErrors() throws {
         let world = RouterTestWorld()
+        // The first participant has nothing to receive, so no subscriber offer is outstanding.
         let c = try world.join()
-        // An answer with no offer outstanding for a participant that has nothing to receive.
-        let lonely = try world.join(publish: false)
         let some = try PeerPair.reparse(PeerConnection(configuration: c.configuration(c.subscriberAddress, ufrag: "xx00"))
             .createOffer(sections: [SDPOfferSection(mid: Mid("0")!, kind: .audio, direction: .sendonly)]))
-        #expect(throws: SFURouterError.self) { try world.router.subscribeAnswer(some, from: SFUParticipantID(slot: 9, generation: 1), now: world.now) }
-        _ = lonely
-        // An offer without ICE credentials or fingerprints is refused, the participant stays.
+        func code(_ body: () throws -> Void) -> SFURouterError.Code? {
+            do { try body() } catch { return (error as? SFURouterError)?.code }
+            return nil
+        }
+        #expect(code { try world.router.subscribeAnswer(some, from: c.id, now: world.now) } == .noOfferOutstanding)
+        #expect(code { try world.router.subscribeAnswer(some, from: SFUParticipantID(slot: 9, generation: 1), now: world.now) }
+                == .unknownParticipant)
+        // An offer without fingerprints is refused; the participant and its tracks stay.
         let text = some.serialized().split(separator: "\r\n").filter { !$0.hasPrefix("a=fingerprint") }
         let broken = try SessionDescription.parse(text.joined(separator: "\r\n") + "\r\n")
-        #expect(throws: SFURouterError.self) { _ = try world.router.publish(offer: broken, from: c.id, now: world.now) }
+        #expect(code { _ = try world.router.publish(offer: broken, from: c.id, now: world.now) } == .badOffer)
         #expect(world.router.participantIDs.contains(c.id))
+        #expect(world.router.tracks(of: c.id).count == 2)
+        #expect(code { try world.router.setPreferences(SFUTrackPreferences(), track: SFUTrackID(rawValue: 99), for: c.id,
+                                                       now: world.now) } == .unknownTrack)
     }
 
     @Test func roomsAreIsolatedAndReportSpeakerAndQuality() throws {
