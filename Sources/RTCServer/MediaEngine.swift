@@ -179,23 +179,28 @@ final class MediaEngine: @unchecked Sendable {
 
     /// Sends the router's datagrams and hands its events to the rooms; re-arms its timer.
     func drainRouter() {
+        while let t = router.pollTransmit() { transmit(t) }
         while let o = router.pollOutput() {
             switch o {
             case .transmit(let t):
-                let key = t.connection.participant.slot &* 2 &+ (t.connection.role == .publisher ? 0 : 1)
-                while sinks.count <= key { sinks.append(nil) }
-                let sink: DatagramSink
-                if let s = sinks[key] { sink = s } else {
-                    sink = DatagramSink()
-                    sinks[key] = sink
-                }
-                transmit(t.bytes, sink: sink, to: t.to)
+                transmit(t)
             case .event(let e):
                 if case .keyframeRequested = e { counters.keyframeRequests &+= 1 }
                 rooms?.handle(e)
             }
         }
         rescheduleRouter()
+    }
+
+    private func transmit(_ t: SFUTransmit) {
+        let key = t.connection.participant.slot &* 2 &+ (t.connection.role == .publisher ? 0 : 1)
+        while sinks.count <= key { sinks.append(nil) }
+        let sink: DatagramSink
+        if let s = sinks[key] { sink = s } else {
+            sink = DatagramSink()
+            sinks[key] = sink
+        }
+        transmit(t.bytes, sink: sink, to: t.to)
     }
 
     private func rescheduleRouter() {

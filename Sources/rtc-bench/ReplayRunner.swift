@@ -17,7 +17,7 @@ enum ReplayStage: String, CaseIterable {
 /// its router per datagram:
 ///
 /// ```
-/// prepared SRTP datagram ─copy─▶ rx ─router.handle(.datagram)─▶ router.pollOutput()
+/// prepared SRTP datagram ─copy─▶ rx ─router.handle(.datagram)─▶ router.pollTransmit()
 ///   ─▶ .transmit to a subscriber: count (every 1000th kept as a sample to verify)
 /// ```
 /// Each pass is prepared first (untimed: the fixture's packets get continuing sequence
@@ -138,8 +138,8 @@ final class ReplayRunner {
                 continue
             }
             router.handle(.datagram(rx, length: n, from: from, local: local), now: now)
-            while let o = router.pollOutput() {
-                guard case .transmit(let t) = o, t.connection.role == .subscriber else { continue }
+            while let t = router.pollTransmit() {
+                guard t.connection.role == .subscriber else { continue }
                 egressPackets &+= 1
                 egressBytes &+= UInt64(t.bytes.count)
                 if stage == .full, egressPackets % sampleEvery == 0, sampleCount < Self.sampleSlots,
@@ -151,6 +151,7 @@ final class ReplayRunner {
                     sampleCount += 1
                 }
             }
+            while router.pollOutput() != nil {}
         }
         if stage != .receive {
             let after = router.stats

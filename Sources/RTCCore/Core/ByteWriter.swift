@@ -17,21 +17,21 @@ public struct ByteWriter {
 
     @inlinable public var remaining: Int { buffer.count - position }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func require(_ n: Int) throws(WriteError) {
         guard n >= 0, n <= buffer.count - position else {
             throw WriteError(format, .bufferTooSmall, needed: position &+ n)
         }
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func writeU8(_ v: UInt8) throws(WriteError) {
         try require(1)
         buffer[position] = v
         position &+= 1
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func writeU16(_ v: UInt16) throws(WriteError) {
         try require(2)
         buffer[position] = UInt8(truncatingIfNeeded: v >> 8)
@@ -48,7 +48,7 @@ public struct ByteWriter {
         position &+= 3
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func writeU32(_ v: UInt32) throws(WriteError) {
         try require(4)
         buffer[position] = UInt8(truncatingIfNeeded: v >> 24)
@@ -64,7 +64,7 @@ public struct ByteWriter {
         try writeU32(UInt32(truncatingIfNeeded: v))
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func writeBytes(_ src: UnsafeRawBufferPointer) throws(WriteError) {
         try require(src.count)
         if src.count > 0, let base = buffer.baseAddress, let s = src.baseAddress {

@@ -19,8 +19,18 @@ public final class Publication {
     /// Simulcast layers, lowest first (1 when the track is not simulcast).
     public let layerCount: Int
     /// Extension IDs the publisher negotiated (for reading its packets).
-    public var sourceMap: RTPExtensionMap
-    public private(set) var subscriptions: [Subscription] = []
+    @exclusivity(unchecked) public var sourceMap: RTPExtensionMap
+    public private(set) var subscriptions: [Subscription] {
+        get { subscriptionStorage }
+        set {
+            subscriptionStorage = newValue
+            subscriptionRefs = newValue.map { Unmanaged.passUnretained($0) }
+        }
+    }
+    /// The subscriptions (owned here) and the same, borrowed, for the per-packet loop: no
+    /// reference counting per subscription and packet.
+    private var subscriptionStorage: [Subscription] = []
+    @exclusivity(unchecked) private var subscriptionRefs: [Unmanaged<Subscription>] = []
     @exclusivity(unchecked) public private(set) var lastPacketAt: [Instant?]
     @exclusivity(unchecked) public private(set) var packetsIn: UInt64 = 0
     /// Set when a subscription waits for a keyframe: the caller sends a (throttled) PLI to the
@@ -28,7 +38,7 @@ public final class Publication {
     @exclusivity(unchecked) public private(set) var keyframeRequested = false
     @exclusivity(unchecked) public private(set) var keyframeLayer = 0
     /// Per layer, its picture size as its last keyframe said (VP8), nil until one arrived.
-    public private(set) var layerSizes: [(width: Int, height: Int)?]
+    @exclusivity(unchecked) public private(set) var layerSizes: [(width: Int, height: Int)?]
 
     public init(id: UInt32, kind: TrackKind, codec: TrackCodec, layerCount: Int, sourceMap: RTPExtensionMap) {
         self.id = id
@@ -42,7 +52,7 @@ public final class Publication {
 
     public func add(_ s: Subscription) {
         subscriptions.append(s)
-        if codec.needsKeyframeToStart { requestKeyframe(layer: target(for: s, now: nil) ?? 0) }
+        if codec.needsKeyframeToStart { requestKeyframe(layer: initialTarget(for: s)) }
     }
 
     public func removeSubscription(slot: Int, outSSRC: SSRC) {
@@ -95,10 +105,10 @@ public final class Publication {
         keyframeLayer = layer
     }
 
-    private func target(for s: Subscription, now: Instant?) -> Int? {
+    /// The layer a new subscription starts towards, before any packet was seen.
+    private func initialTarget(for s: Subscription) -> Int {
         guard layerCount > 1 else { return 0 }
-        guard let now else { return s.preferredLayer.map { min($0, layerCount - 1) } ?? layerCount - 1 }
-        return SimulcastLayerPolicy.target(lastPacketAt: lastPacketAt, preferred: s.preferredLayer, now: now)
+        return s.preferredLayer.map { min(max($0, 0), layerCount - 1) } ?? layerCount - 1
     }
 
     /// Forwards one packet of `layer` to every subscription.
@@ -145,6 +155,8 @@ public final class Publication {
         packetsIn &+= 1
         lastPacketAt[layer] = now
         let isPadding = header.payloadLength == 0
+        // The layers active now, once per packet (each subscription's target derives from it).
+        let active = layerCount > 1 ? SimulcastLayerPolicy.activeLayers(lastPacketAt: lastPacketAt, now: now) : 1
         // Parsed once per packet: the VP8 descriptor (picture IDs, temporal layer).
         let vp8: VP8PayloadDescriptor? = codec == .vp8 && !isPadding
             ? try? VP8PayloadDescriptor.parse(header.payload(in: packet)) : nil
@@ -153,98 +165,116 @@ public final class Publication {
         }
         // Parsed lazily, once per packet, only when some subscription is switching.
         var keyframe: Bool?
-        for s in subscriptions {
-            if s.paused {
-                s.drops.count(.paused)
-                if s.currentLayer == layer { _ = s.sequence.drop(header.sequenceNumber) }
-                continue
-            }
-            let wanted = target(for: s, now: now)
-            // A subscription that has not started takes the first keyframe of any layer up to
-            // its target (a picture at once), then moves up on the target's keyframe.
-            if s.currentLayer == nil, let w = wanted, layer < w, !isPadding, codec.needsKeyframeToStart {
-                let isKey: Bool
-                if let k = keyframe { isKey = k } else {
-                    isKey = codec.isKeyframeStart(header.payload(in: packet))
-                    keyframe = isKey
-                }
-                if isKey {
-                    s.currentLayer = layer
-                    s.sequence.sync(to: header.sequenceNumber)
-                    s.timestamp.sync()
-                    s.vp8.sync()
-                    requestKeyframe(layer: w)
+        subscriptionRefs.withUnsafeBufferPointer { refs in
+            for ref in refs {
+                ref._withUnsafeGuaranteedRef { s in
+                    forwardCopy(to: s, packet: packet, header: header, layer: layer, active: active, isPadding: isPadding, vp8: vp8,
+                                keyframe: &keyframe, now: now, scratch: scratch, emit: emit)
                 }
             }
-            if s.currentLayer != wanted, layer == wanted, !isPadding {
-                let isKey: Bool
-                if let k = keyframe { isKey = k } else {
-                    isKey = codec.needsKeyframeToStart ? codec.isKeyframeStart(header.payload(in: packet)) : true
-                    keyframe = isKey
-                }
-                if isKey {
-                    s.currentLayer = layer
-                    s.sequence.sync(to: header.sequenceNumber)
-                    s.timestamp.sync()
-                    s.vp8.sync()
-                } else if s.currentLayer == nil || !codec.needsKeyframeToStart {
-                    s.drops.count(.notAKeyframe)
-                    requestKeyframe(layer: layer)
-                    continue
-                } else if !keyframeRequested {
-                    requestKeyframe(layer: layer)
-                }
+        }
+    }
+
+    /// One subscription's share of ``_forward``: its layer gate, rewriters and copy.
+    @inline(__always)
+    private func forwardCopy(
+        to s: Subscription, packet: UnsafeRawBufferPointer, header: RTPHeader, layer: Int, active: UInt64, isPadding: Bool,
+        vp8: VP8PayloadDescriptor?, keyframe: inout Bool?, now: Instant,
+        scratch: () -> UnsafeMutableRawBufferPointer?, emit: (Subscription, ForwardedCopy) -> Void
+    ) {
+        if s.paused {
+            s.drops.count(.paused)
+            if s.currentLayer == layer { _ = s.sequence.drop(header.sequenceNumber) }
+            return
+        }
+        let wanted = layerCount > 1
+            ? SimulcastLayerPolicy.target(active: active, layerCount: layerCount, preferred: s.preferredLayer) : 0
+        // A subscription that has not started takes the first keyframe of any layer up to
+        // its target (a picture at once), then moves up on the target's keyframe.
+        if s.currentLayer == nil, let w = wanted, layer < w, !isPadding, codec.needsKeyframeToStart {
+            let isKey: Bool
+            if let k = keyframe { isKey = k } else {
+                isKey = codec.isKeyframeStart(header.payload(in: packet))
+                keyframe = isKey
             }
-            guard s.currentLayer == layer else {
-                s.drops.count(s.currentLayer == nil ? .notAKeyframe : .layerNotSelected)
-                continue
+            if isKey {
+                s.currentLayer = layer
+                s.sequence.sync(to: header.sequenceNumber)
+                s.timestamp.sync()
+                s.vp8.sync()
+                requestKeyframe(layer: w)
             }
-            if isPadding {
-                s.drops.count(.padding)
+        }
+        if s.currentLayer != wanted, layer == wanted, !isPadding {
+            let isKey: Bool
+            if let k = keyframe { isKey = k } else {
+                isKey = codec.needsKeyframeToStart ? codec.isKeyframeStart(header.payload(in: packet)) : true
+                keyframe = isKey
+            }
+            if isKey {
+                s.currentLayer = layer
+                s.sequence.sync(to: header.sequenceNumber)
+                s.timestamp.sync()
+                s.vp8.sync()
+            } else if s.currentLayer == nil || !codec.needsKeyframeToStart {
+                s.drops.count(.notAKeyframe)
+                requestKeyframe(layer: layer)
+                return
+            } else if !keyframeRequested {
+                requestKeyframe(layer: layer)
+            }
+        }
+        guard s.currentLayer == layer else {
+            s.drops.count(s.currentLayer == nil ? .notAKeyframe : .layerNotSelected)
+            return
+        }
+        if isPadding {
+            s.drops.count(.padding)
+            _ = s.sequence.drop(header.sequenceNumber)
+            return
+        }
+        // VP8: temporal layers above the subscriber's limit are dropped whole, and the
+        // picture ID / TL0PICIDX stay continuous across drops and layer switches.
+        var vp8Out: (pictureID: UInt16?, tl0PicIdx: UInt8?)?
+        if let d = vp8 {
+            if let maxT = s.maxTemporalLayer, let tid = d.temporalLayer, Int(tid) > maxT {
+                s.drops.count(.temporalLayerNotSelected)
                 _ = s.sequence.drop(header.sequenceNumber)
-                continue
+                s.vp8.drop(d)
+                return
             }
-            // VP8: temporal layers above the subscriber's limit are dropped whole, and the
-            // picture ID / TL0PICIDX stay continuous across drops and layer switches.
-            var vp8Out: (pictureID: UInt16?, tl0PicIdx: UInt8?)?
-            if let d = vp8 {
-                if let maxT = s.maxTemporalLayer, let tid = d.temporalLayer, Int(tid) > maxT {
-                    s.drops.count(.temporalLayerNotSelected)
-                    _ = s.sequence.drop(header.sequenceNumber)
-                    s.vp8.drop(d)
-                    continue
-                }
-                guard let mapped = s.vp8.map(d) else {
-                    s.drops.count(.stale)
-                    _ = s.sequence.drop(header.sequenceNumber)
-                    continue
-                }
-                vp8Out = mapped
-            }
-            guard let out = scratch() else {
-                s.drops.count(.egressFull)
-                _ = s.sequence.drop(header.sequenceNumber)
-                continue
-            }
-            guard let seq = s.sequence.input(header.sequenceNumber) else {
+            guard let mapped = s.vp8.map(d) else {
                 s.drops.count(.stale)
-                continue
+                _ = s.sequence.drop(header.sequenceNumber)
+                return
             }
-            let ts = s.timestamp.input(header.timestamp, now: now)
-            do {
-                let w = try s.rewrite(sequenceNumber: seq, timestamp: ts)
-                    .write(packet: packet, header: header, sourceMap: sourceMap, destinationMap: s.destinationMap, into: out)
-                if let v = vp8Out, let d = vp8, v.pictureID != nil || v.tl0PicIdx != nil {
-                    let payload = UnsafeMutableRawBufferPointer(rebasing: out[w.payloadOffset..<(w.payloadOffset &+ w.payloadLength)])
-                    _ = d.rewriteFields(in: payload, pictureID: v.pictureID, tl0PicIdx: v.tl0PicIdx)
-                }
-                s.forwardedPackets &+= 1
-                s.forwardedBytes &+= UInt64(w.length)
-                emit(s, ForwardedCopy(length: w.length, payloadOffset: w.payloadOffset, timestamp: ts,
-                                      pictureID: vp8Out?.pictureID, tl0PicIdx: vp8Out?.tl0PicIdx))
-            } catch {
-                s.drops.count(.rewriteFailed)
+            vp8Out = mapped
+        }
+        guard let out = scratch() else {
+            s.drops.count(.egressFull)
+            _ = s.sequence.drop(header.sequenceNumber)
+            return
+        }
+        guard let seq = s.sequence.input(header.sequenceNumber) else {
+            s.drops.count(.stale)
+            return
+        }
+        let ts = s.timestamp.input(header.timestamp, now: now)
+        do {
+            let w = try s.rewrite(sequenceNumber: seq, timestamp: ts)
+                .write(packet: packet, header: header, sourceMap: sourceMap, destinationMap: s.destinationMap, into: out)
+            // Written only when they differ from what the publisher sent (the usual case
+            // between layer switches is the identity: nothing to write).
+            if let v = vp8Out, let d = vp8, v.pictureID != d.pictureID || v.tl0PicIdx != d.tl0PicIdx {
+                let payload = UnsafeMutableRawBufferPointer(rebasing: out[w.payloadOffset..<(w.payloadOffset &+ w.payloadLength)])
+                _ = d.rewriteFields(in: payload, pictureID: v.pictureID, tl0PicIdx: v.tl0PicIdx)
             }
+            s.forwardedPackets &+= 1
+            s.forwardedBytes &+= UInt64(w.length)
+            emit(s, ForwardedCopy(length: w.length, payloadOffset: w.payloadOffset, timestamp: ts,
+                                  pictureID: vp8Out?.pictureID, tl0PicIdx: vp8Out?.tl0PicIdx))
+        } catch {
+            s.drops.count(.rewriteFailed)
         }
     }
 }

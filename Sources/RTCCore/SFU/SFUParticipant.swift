@@ -43,24 +43,13 @@ final class SFUTrack {
     @exclusivity(unchecked) var keyframeRequestPending = false
     /// A keyframe was wanted for this layer before its SSRC was learned.
     @exclusivity(unchecked) var unresolvedKeyframeLayer: Int?
-    /// RFC 3550 receive statistics per layer, created on the layer's first packet.
-    @exclusivity(unchecked) var layerStatistics: [ReceiveStreamStatistics?]
     /// Bytes received in the current report window.
     @exclusivity(unchecked) var bytesInWindow: UInt64 = 0
     /// RFC 6464 loudness (127 - level) summed over the current active-speaker window.
     @exclusivity(unchecked) var loudnessSum: Double = 0
     @exclusivity(unchecked) var loudnessCount = 0
-    /// Per layer: pictures (distinct timestamps) in the current report window, the last
-    /// timestamp seen, and the frame rate measured over the last window.
-    @exclusivity(unchecked) var framesInWindow: [Int]
-    @exclusivity(unchecked) var lastTimestamp: [UInt32]
-    @exclusivity(unchecked) var frameRates: [Double]
-    /// Per layer: the last packets received, to answer subscribers' NACKs (video).
-    @exclusivity(unchecked) var histories: [PacketHistory?]
-    /// Per layer: NACK generation for the publisher's stream (video).
-    @exclusivity(unchecked) var nackGenerators: [NackGenerator?]
-    /// Per layer: the publisher's last Sender Report (RTP time) and when it arrived.
-    @exclusivity(unchecked) var senderReports: [(rtp: UInt32, at: Instant)?]
+    /// Per simulcast layer, lowest first: what the router receives and keeps for it.
+    @exclusivity(unchecked) var layers: [SFUTrackLayer]
 
     init(id: SFUTrackID, publisher: SFUParticipantID, kind: TrackKind, publisherMid: Mid, rids: [Rid],
          publication: Publication, capability: SDPCodecCapability) {
@@ -71,18 +60,31 @@ final class SFUTrack {
         self.rids = rids
         self.publication = publication
         self.capability = capability
-        self.layerStatistics = Array(repeating: nil, count: max(1, publication.layerCount))
+        self.layers = Array(repeating: SFUTrackLayer(), count: max(1, publication.layerCount))
         self.layersWanted = Array(repeating: true, count: max(1, publication.layerCount))
-        self.nackGenerators = Array(repeating: nil, count: max(1, publication.layerCount))
-        self.histories = Array(repeating: nil, count: max(1, publication.layerCount))
-        self.framesInWindow = Array(repeating: 0, count: max(1, publication.layerCount))
-        self.lastTimestamp = Array(repeating: 0, count: max(1, publication.layerCount))
-        self.frameRates = Array(repeating: 0, count: max(1, publication.layerCount))
-        self.senderReports = Array(repeating: nil, count: max(1, publication.layerCount))
     }
 
     var codec: TrackCodec { publication.codec }
+    /// The frame rate of each layer measured over the last report window.
+    var frameRates: [Double] { layers.map(\.frameRate) }
     var info: SFUTrackInfo { SFUTrackInfo(id: id, publisher: publisher, kind: kind, publisherMid: publisherMid, rids: rids) }
+}
+
+/// One simulcast layer of a track (one receive stream) as the router keeps it.
+struct SFUTrackLayer {
+    /// RFC 3550 receive statistics, created on the layer's first packet.
+    var statistics: ReceiveStreamStatistics?
+    /// NACK generation for the publisher's stream (video).
+    var nack: NackGenerator?
+    /// The last packets received, to answer subscribers' NACKs (video).
+    var history: PacketHistory?
+    /// Pictures (distinct timestamps) in the current report window, the last timestamp seen,
+    /// and the frame rate measured over the last window.
+    var framesInWindow = 0
+    var lastTimestamp: UInt32 = 0
+    var frameRate: Double = 0
+    /// The publisher's last Sender Report (RTP time) and when it arrived.
+    var senderReport: (rtp: UInt32, at: Instant)?
 }
 
 /// One m-section of a subscriber connection: another participant's track, or free (offered

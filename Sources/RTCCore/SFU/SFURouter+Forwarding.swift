@@ -81,33 +81,31 @@ extension SFURouter {
         let track = p.tracks[r.publication]
         let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
         if hasTap, let tap, let c = p.publisher { tap(c.id, packet, .received) }
-        if r.layer >= 0, r.layer < track.layerStatistics.count {
-            if track.layerStatistics[r.layer] == nil {
-                track.layerStatistics[r.layer] = ReceiveStreamStatistics(ssrc: header.ssrc, clockRate: track.codec.clockRate)
+        if r.layer >= 0, r.layer < track.layers.count {
+            if track.layers[r.layer].statistics == nil {
+                track.layers[r.layer].statistics = ReceiveStreamStatistics(ssrc: header.ssrc, clockRate: track.codec.clockRate)
                 if track.kind == .video {
-                    track.nackGenerators[r.layer] = NackGenerator(senderSSRC: p.rtcpSSRC, mediaSSRC: header.ssrc,
+                    track.layers[r.layer].nack = NackGenerator(senderSSRC: p.rtcpSSRC, mediaSSRC: header.ssrc,
                                                                   configuration: configuration.nack)
                 }
             }
             if !isRetransmission {
-                track.layerStatistics[r.layer]?.handlePacket(header, now: now)
-                if track.lastTimestamp[r.layer] != header.timestamp {
-                    track.lastTimestamp[r.layer] = header.timestamp
-                    track.framesInWindow[r.layer] &+= 1
+                track.layers[r.layer].statistics?.handlePacket(header, now: now)
+                if track.layers[r.layer].lastTimestamp != header.timestamp {
+                    track.layers[r.layer].lastTimestamp = header.timestamp
+                    track.layers[r.layer].framesInWindow &+= 1
                 }
             }
             if track.kind == .video, protectsEgress, !track.publication.subscriptions.isEmpty {
-                if track.histories[r.layer] == nil {
-                    track.histories[r.layer] = PacketHistory(capacity: configuration.retransmissionPackets,
+                if track.layers[r.layer].history == nil {
+                    track.layers[r.layer].history = PacketHistory(capacity: configuration.retransmissionPackets,
                                                              slotSize: Self.maximumPacketSize)
                 }
-                track.histories[r.layer]?.store(packet, sequence: header.sequenceNumber.rawValue, now: now)
+                track.layers[r.layer].history?.store(packet, sequence: header.sequenceNumber.rawValue, now: now)
             }
-            if track.nackGenerators[r.layer] != nil {
-                track.nackGenerators[r.layer]?.handlePacket(header.sequenceNumber, isRetransmission: isRetransmission, now: now)
-                if let g = track.nackGenerators[r.layer], g.hasOutput || g.missingCount > 0 {
-                    serviceNacks(p, track, layer: r.layer, now: now)
-                }
+            if track.layers[r.layer].nack != nil {
+                track.layers[r.layer].nack?.handlePacket(header.sequenceNumber, isRetransmission: isRetransmission, now: now)
+                if track.layers[r.layer].nack?.needsService == true { serviceNacks(p, track, layer: r.layer, now: now) }
             }
         }
         track.bytesInWindow &+= UInt64(length)
@@ -214,8 +212,8 @@ extension SFURouter {
         let minInterval = sub.roundTripTime.map { $0 / 2 } ?? .milliseconds(10)
         for seq in nack.lostSequenceNumbers {
             guard let e = index.take(seq.rawValue, now: now, minInterval: minInterval),
-                  Int(e.layer) < t.histories.count,
-                  let source = t.histories[Int(e.layer)]?.packet(e.sourceSequence, now: now),
+                  Int(e.layer) < t.layers.count,
+                  let source = t.layers[Int(e.layer)].history?.packet(e.sourceSequence, now: now),
                   let (h, _) = try? RTPHeader.parseForForwarding(source, map: t.publication.sourceMap),
                   let slot = egress.nextSlot() else { continue }
             // The packet as first sent (same sequence number, timestamp, extensions) into the
@@ -259,9 +257,9 @@ extension SFURouter {
                   e.resolved.publication >= 0, e.resolved.publication < p.tracks.count else { continue }
             let t = p.tracks[e.resolved.publication]
             let layer = e.resolved.layer
-            guard layer >= 0, layer < t.senderReports.count else { continue }
-            t.senderReports[layer] = (sr.rtpTime, now)
-            t.layerStatistics[layer]?.handle(senderReport: sr, now: now)
+            guard layer >= 0, layer < t.layers.count else { continue }
+            t.layers[layer].senderReport = (sr.rtpTime, now)
+            t.layers[layer].statistics?.handle(senderReport: sr, now: now)
         }
     }
 }

@@ -37,8 +37,8 @@ extension SFURouter {
         // Only a packet still missing is forwarded: a retransmission of one that arrived (a
         // duplicate, or one sent ahead of any NACK) would reuse its output sequence number.
         let osn = SequenceNumber(UInt16(osn0) << 8 | UInt16(osn1))
-        guard layer >= 0, layer < p.tracks[ti].nackGenerators.count,
-              p.tracks[ti].nackGenerators[layer]?.isMissing(osn) == true else {
+        guard layer >= 0, layer < p.tracks[ti].layers.count,
+              p.tracks[ti].layers[layer].nack?.isMissing(osn) == true else {
             stats.duplicateRepairs &+= 1
             return
         }
@@ -68,18 +68,18 @@ extension SFURouter {
     /// Sends what a NACK generator asks for (NACKs to the publisher, or a keyframe request
     /// when NACK cannot repair), and keeps the NACK timer.
     func serviceNacks(_ p: SFUParticipant, _ t: SFUTrack, layer: Int, now: Instant) {
-        guard layer >= 0, layer < t.nackGenerators.count else { return }
-        while let o = t.nackGenerators[layer]?.pollOutput() {
+        guard layer >= 0, layer < t.layers.count else { return }
+        while let o = t.layers[layer].nack?.pollOutput() {
             switch o {
             case .nack(let nack):
                 if let c = p.publisher, sendRTCP(on: c, { w throws(WriteError) in try nack.write(to: &w) }) {
                     stats.nacksSent &+= 1
                 }
             case .keyframeRequest:
-                if let ssrc = t.nackGenerators[layer]?.mediaSSRC { requestKeyframe(ssrc: ssrc, of: p, now: now) }
+                if let ssrc = t.layers[layer].nack?.mediaSSRC { requestKeyframe(ssrc: ssrc, of: p, now: now) }
             }
         }
-        if let (due, _) = t.nackGenerators[layer]?.nextTimeout(), nextNackService.map({ due < $0 }) ?? true {
+        if let (due, _) = t.layers[layer].nack?.nextTimeout(), nextNackService.map({ due < $0 }) ?? true {
             nextNackService = due
             timeoutDirty = true
         }

@@ -234,11 +234,11 @@ extension SFURouter {
         var out: [StreamReport] = []
         for p in participants.compactMap({ $0 }) {
             for t in p.tracks {
-                for layer in t.layerStatistics.indices {
-                    guard let st = t.layerStatistics[layer] else { continue }
+                for layer in t.layers.indices {
+                    guard let st = t.layers[layer].statistics else { continue }
                     out.append(StreamReport(
                         participant: p.id, track: t.id, direction: .received, ssrc: st.ssrc,
-                        packetsLost: Int64(st.cumulativeLost), nacks: UInt64(t.nackGenerators[layer]?.statistics.messagesSent ?? 0),
+                        packetsLost: Int64(st.cumulativeLost), nacks: UInt64(t.layers[layer].nack?.statistics.messagesSent ?? 0),
                         packets: st.packetsReceived, retransmissions: 0, roundTripTime: nil))
                 }
             }
@@ -307,8 +307,8 @@ extension SFURouter {
     static func temporalLimit(_ prefs: SFUTrackPreferences, _ sub: Subscription, _ t: SFUTrack) -> Int? {
         if let m = prefs.maxTemporalLayer { return m }
         guard t.codec == .vp8, let fps = prefs.maxFrameRate else { return nil }
-        let layer = min(max(sub.currentLayer ?? 0, 0), t.frameRates.count - 1)
-        return SimulcastLayerPolicy.temporalLayer(maxFps: fps, frameRate: t.frameRates[layer])
+        let layer = min(max(sub.currentLayer ?? 0, 0), t.layers.count - 1)
+        return SimulcastLayerPolicy.temporalLayer(maxFps: fps, frameRate: t.layers[layer].frameRate)
     }
 
     /// The host muted (or unmuted) a track: nothing of it is forwarded while muted.

@@ -28,9 +28,9 @@ extension SFURouter {
         let window = Double((configuration.reportInterval * 2).rtcNanoseconds) / 1e9
         for p in participants.compactMap({ $0 }) {
             for t in p.tracks where t.kind == .video {
-                for l in t.framesInWindow.indices {
-                    t.frameRates[l] = Double(t.framesInWindow[l]) / window
-                    t.framesInWindow[l] = 0
+                for l in t.layers.indices {
+                    t.layers[l].frameRate = Double(t.layers[l].framesInWindow) / window
+                    t.layers[l].framesInWindow = 0
                 }
             }
         }
@@ -40,8 +40,8 @@ extension SFURouter {
             let rtts = p.sections.compactMap { $0.subscription?.roundTripTime }
             if let worst = rtts.max() {
                 for t in p.tracks {
-                    for l in t.nackGenerators.indices where t.nackGenerators[l] != nil {
-                        t.nackGenerators[l]?.roundTripTime = worst
+                    for l in t.layers.indices where t.layers[l].nack != nil {
+                        t.layers[l].nack?.roundTripTime = worst
                     }
                 }
             }
@@ -63,8 +63,8 @@ extension SFURouter {
             for t in p.tracks {
                 bytes &+= t.bytesInWindow
                 t.bytesInWindow = 0
-                for i in t.layerStatistics.indices {
-                    if let rr = t.layerStatistics[i]?.receptionReport(now: now) {
+                for i in t.layers.indices {
+                    if let rr = t.layers[i].statistics?.receptionReport(now: now) {
                         any = true
                         loss = max(loss, Double(rr.fractionLost) * 100 / 256)
                         blocks.append(rr)
@@ -99,7 +99,7 @@ extension SFURouter {
         for s in p.sections {
             guard let sub = s.subscription, let t = s.track, sub.sendStatistics.packetsSent > 0 else { continue }
             var rtp = sub.sendStatistics.rtpTimestamp(at: now)
-            if let layer = sub.currentLayer, layer >= 0, layer < t.senderReports.count, let sr = t.senderReports[layer] {
+            if let layer = sub.currentLayer, layer >= 0, layer < t.layers.count, let sr = t.layers[layer].senderReport {
                 let ticks = RTPTicks.ticks(now - sr.at, clockRate: t.codec.clockRate)
                 rtp = sr.rtp &+ sub.timestampOffset &+ UInt32(truncatingIfNeeded: ticks)
             }

@@ -70,8 +70,8 @@ extension SFURouter {
             nextNackService = nil
             for p in participants.compactMap({ $0 }) {
                 for t in p.tracks where t.kind == .video {
-                    for layer in t.nackGenerators.indices where t.nackGenerators[layer] != nil {
-                        t.nackGenerators[layer]?.handleTimeout(now: now)
+                    for layer in t.layers.indices where t.layers[layer].nack != nil {
+                        t.layers[layer].nack?.handleTimeout(now: now)
                         serviceNacks(p, t, layer: layer, now: now)
                     }
                 }

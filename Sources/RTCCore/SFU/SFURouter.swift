@@ -151,6 +151,11 @@ public final class SFURouter {
         return nil
     }
 
+    /// The next datagram to send, leaving events queued: a loop that drains this first and
+    /// then ``pollOutput()`` sees the same order, without copying an ``SFUOutput`` (which can
+    /// carry an event) per datagram.
+    public func pollTransmit() -> SFUTransmit? { egress.pop() }
+
     /// The earliest deadline and why; nil when no timer runs. O(1) unless a deadline changed.
     public func nextTimeout() -> (Instant, SFUTimeoutReason)? {
         if timeoutDirty {

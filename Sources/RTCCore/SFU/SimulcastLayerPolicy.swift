@@ -13,18 +13,33 @@ public enum SimulcastLayerPolicy {
     ///   - preferred: the highest layer the subscriber wants (nil: no limit).
     /// - Returns: the target layer index, or nil when no layer is active.
     public static func target(lastPacketAt: [Instant?], preferred: Int?, now: Instant) -> Int? {
-        var best: Int?
-        for (i, t) in lastPacketAt.enumerated() {
-            if let p = preferred, i > p { break }
-            if let t, now - t <= activeWindow { best = i }
+        target(active: activeLayers(lastPacketAt: lastPacketAt, now: now), layerCount: lastPacketAt.count,
+               preferred: preferred)
+    }
+
+    /// The layers (bit i: layer i, at most 64) whose last packet arrived within `activeWindow`.
+    @inlinable
+    public static func activeLayers(lastPacketAt: [Instant?], now: Instant) -> UInt64 {
+        var mask: UInt64 = 0
+        for (i, t) in lastPacketAt.prefix(64).enumerated() {
+            if let t, now - t <= activeWindow { mask |= 1 << UInt64(i) }
         }
-        if best == nil, let p = preferred {
-            // Nothing at or below the preference is active: take the lowest active layer.
-            for (i, t) in lastPacketAt.enumerated() where i > p {
-                if let t, now - t <= activeWindow { return i }
-            }
-        }
-        return best
+        return mask
+    }
+
+    /// As ``target(lastPacketAt:preferred:now:)``, from the active layers' bit mask (computed
+    /// once per packet, then asked per subscription).
+    @inlinable
+    public static func target(active: UInt64, layerCount: Int, preferred: Int?) -> Int? {
+        guard active != 0 else { return nil }
+        let n = min(max(layerCount, 0), 64)
+        let usable = n == 64 ? active : active & ((1 << UInt64(n)) &- 1)
+        guard usable != 0 else { return nil }
+        guard let p = preferred, p < n &- 1 else { return 63 &- usable.leadingZeroBitCount }
+        // The highest active layer at or below the preference, else the lowest active above it.
+        let atOrBelow = p < 0 ? 0 : usable & ((2 << UInt64(p)) &- 1)
+        if atOrBelow != 0 { return 63 &- atOrBelow.leadingZeroBitCount }
+        return usable.trailingZeroBitCount
     }
 
     /// The highest temporal layer that keeps the frame rate at or below `maxFps`, for a

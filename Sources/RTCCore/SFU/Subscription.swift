@@ -15,13 +15,13 @@ public final class Subscription {
     /// The subscriber-side mid written into the mid header extension.
     public let mid: Mid?
     /// Extension IDs negotiated on the subscriber's connection.
-    public var destinationMap: RTPExtensionMap
+    @exclusivity(unchecked) public var destinationMap: RTPExtensionMap
     /// Paused by the subscriber (`set-preferences`) or muted by the host.
-    public var paused = false
+    @exclusivity(unchecked) public var paused = false
     /// Highest simulcast layer the subscriber wants (nil: no limit).
-    public var preferredLayer: Int?
+    @exclusivity(unchecked) public var preferredLayer: Int?
     /// Highest temporal layer (VP8 TID) forwarded (nil: all).
-    public var maxTemporalLayer: Int?
+    @exclusivity(unchecked) public var maxTemporalLayer: Int?
 
     @exclusivity(unchecked) public internal(set) var currentLayer: Int?
     @exclusivity(unchecked) public internal(set) var drops = ForwardingDrops()
@@ -36,7 +36,7 @@ public final class Subscription {
     @exclusivity(unchecked) public internal(set) var sendStatistics: SendStreamStatistics
     /// RTX towards the subscriber (RFC 4588): its SSRC (announced in the offer's FID group)
     /// and payload type; nil when the subscriber's answer did not accept RTX.
-    public internal(set) var rtx: RTXPacketizer?
+    @exclusivity(unchecked) public internal(set) var rtx: RTXPacketizer?
     /// The RTX SSRC offered for this stream (video).
     public internal(set) var rtxSSRC: SSRC?
     /// What was sent by sequence number, to answer NACKs (video; allocated on first use).
@@ -48,8 +48,8 @@ public final class Subscription {
     /// `egressConnection` is set when the subscription is added to its publication; the
     /// connection outlives that membership, because the router removes a subscription from
     /// its publication before it drops the connection.
-    var indexRef: Unmanaged<RetransmissionIndex>?
-    var egressConnection: Unmanaged<SFUConnection>?
+    @exclusivity(unchecked) var indexRef: Unmanaged<RetransmissionIndex>?
+    @exclusivity(unchecked) var egressConnection: Unmanaged<SFUConnection>?
     /// NACKs the subscriber sent about this stream, and the packets resent for them.
     public internal(set) var nacksReceived: UInt64 = 0
     public internal(set) var retransmissionsSent: UInt64 = 0

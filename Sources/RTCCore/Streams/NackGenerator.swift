@@ -121,6 +121,9 @@ public struct NackGenerator: Sendable {
     /// Whether ``pollOutput()`` has something (a cheap check for the per-packet path).
     public var hasOutput: Bool { !outputs.isEmpty }
 
+    /// There is output to poll or a loss being tracked (its retry timer may need arming).
+    @inlinable public var needsService: Bool { hasOutput || missingCount > 0 }
+
     /// The next message to send, if any. O(1).
     public mutating func pollOutput() -> NackGeneratorOutput? {
         outputs.pop()

@@ -19,6 +19,23 @@ import Testing
         let last = ages.map { $0.map { t0 - .milliseconds(Int64($0)) } }
         #expect(SimulcastLayerPolicy.target(lastPacketAt: last, preferred: preferred, now: t0) == expected)
     }
+
+    @Test(arguments: [
+        // (active layers bit mask, layer count, preferred, expected)
+        (0b111 as UInt64, 3, nil as Int?, 2 as Int?),
+        (0b011, 3, nil, 1),
+        (0b101, 3, 1, 0),                // h not active: the highest active at or below it
+        (0b100, 3, 0, 2),                // nothing at or below: the lowest active above
+        (0b110, 3, -1, 1),               // a negative preference takes the lowest active
+        (0b111, 3, 7, 2),                // a preference above the top means no limit
+        (0b1000, 3, nil, nil),           // a bit beyond the layer count is ignored
+        (0, 3, nil, nil),
+        (UInt64.max, 64, 40, 40),
+        (1 << 63, 64, nil, 63),
+    ])
+    func targetFromMask(active: UInt64, layers: Int, preferred: Int?, expected: Int?) {
+        #expect(SimulcastLayerPolicy.target(active: active, layerCount: layers, preferred: preferred) == expected)
+    }
 }
 
 @Suite struct PublicationForwardingTests {
