@@ -76,8 +76,10 @@ struct SFUTrackLayer {
     var statistics: ReceiveStreamStatistics?
     /// NACK generation for the publisher's stream (video).
     var nack: NackGenerator?
-    /// The last packets received, to answer subscribers' NACKs (video).
-    var history: PacketHistory?
+    /// The last packets received, decrypted, to answer subscribers' NACKs (video): one copy
+    /// per received packet, shared by every subscription of the layer (each keeps only a
+    /// small ``RetransmissionIndex`` of what it sent).
+    var history: RTXPacketCache?
     /// Pictures (distinct timestamps) in the current report window, the last timestamp seen,
     /// and the frame rate measured over the last window.
     var framesInWindow = 0

@@ -98,10 +98,10 @@ extension SFURouter {
             }
             if track.kind == .video, protectsEgress, !track.publication.subscriptions.isEmpty {
                 if track.layers[r.layer].history == nil {
-                    track.layers[r.layer].history = PacketHistory(capacity: configuration.retransmissionPackets,
-                                                             slotSize: Self.maximumPacketSize)
+                    track.layers[r.layer].history = RTXPacketCache(capacity: configuration.retransmissionPackets,
+                                                                   maxPacketSize: Self.maximumPacketSize)
                 }
-                track.layers[r.layer].history?.store(packet, sequence: header.sequenceNumber.rawValue, now: now)
+                track.layers[r.layer].history?.store(packet, sequenceNumber: header.sequenceNumber, sentAt: now)
             }
             if track.layers[r.layer].nack != nil {
                 track.layers[r.layer].nack?.handlePacket(header.sequenceNumber, isRetransmission: isRetransmission, now: now)
@@ -212,28 +212,38 @@ extension SFURouter {
         let minInterval = sub.roundTripTime.map { $0 / 2 } ?? .milliseconds(10)
         for seq in nack.lostSequenceNumbers {
             guard let e = index.take(seq.rawValue, now: now, minInterval: minInterval),
-                  Int(e.layer) < t.layers.count,
-                  let source = t.layers[Int(e.layer)].history?.packet(e.sourceSequence, now: now),
-                  let (h, _) = try? RTPHeader.parseForForwarding(source, map: t.publication.sourceMap),
-                  let slot = egress.nextSlot() else { continue }
-            // The packet as first sent (same sequence number, timestamp, extensions) into the
-            // scratch buffer, then wrapped as RTX into the egress slot.
-            let original = retransmitScratch
-            guard let w = try? sub.rewrite(sequenceNumber: seq, timestamp: e.timestamp)
-                .write(packet: source, header: h, sourceMap: t.publication.sourceMap,
-                       destinationMap: sub.destinationMap, into: original),
-                  Self.restoreVP8(e, in: original, written: w),
-                  let oh = try? RTPHeader.parse(UnsafeRawBufferPointer(rebasing: original[0..<w.length])),
-                  let written = try? sub.rtx?.write(original: UnsafeRawBufferPointer(rebasing: original[0..<w.length]),
-                                                    header: oh, extensionMap: sub.destinationMap,
-                                                    into: UnsafeMutableRawBufferPointer(rebasing: slot[0..<Self.maximumPacketSize])),
-                  let n = try? transport.protectRTP(slot, length: written.length) else { continue }
+                  Int(e.layer) < t.layers.count, let slot = egress.nextSlot() else { continue }
+            let sent = t.layers[Int(e.layer)].history?.withPacket(SequenceNumber(e.sourceSequence), now: now) { source, _ in
+                resend(source, entry: e, as: seq, of: sub, track: t, transport: transport, into: slot)
+            }
+            guard let n = sent ?? nil else { continue }
             egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
             sub.retransmissionsSent &+= 1
             stats.retransmissionsSent &+= 1
             stats.transmits &+= 1
             stats.transmittedBytes &+= UInt64(n)
         }
+    }
+
+    /// Writes `source` (a packet from the layer's history) again as `sub` first sent it, with
+    /// sequence number `seq`, wrapped as RTX and protected into `slot`; its length, or nil.
+    private func resend(_ source: UnsafeRawBufferPointer, entry e: RetransmissionIndex.Entry, as seq: SequenceNumber,
+                        of sub: Subscription, track t: SFUTrack, transport: PeerTransport,
+                        into slot: UnsafeMutableRawBufferPointer) -> Int? {
+        guard let (h, _) = try? RTPHeader.parseForForwarding(source, map: t.publication.sourceMap) else { return nil }
+        // The packet as first sent (same sequence number, timestamp, extensions) into the
+        // scratch buffer, then wrapped as RTX into the egress slot.
+        let original = retransmitScratch
+        guard let w = try? sub.rewrite(sequenceNumber: seq, timestamp: e.timestamp)
+            .write(packet: source, header: h, sourceMap: t.publication.sourceMap,
+                   destinationMap: sub.destinationMap, into: original),
+              Self.restoreVP8(e, in: original, written: w),
+              let oh = try? RTPHeader.parse(UnsafeRawBufferPointer(rebasing: original[0..<w.length])),
+              let written = try? sub.rtx?.write(original: UnsafeRawBufferPointer(rebasing: original[0..<w.length]),
+                                                header: oh, extensionMap: sub.destinationMap,
+                                                into: UnsafeMutableRawBufferPointer(rebasing: slot[0..<Self.maximumPacketSize]))
+        else { return nil }
+        return try? transport.protectRTP(slot, length: written.length)
     }
 
     /// Puts back the VP8 picture ID and TL0PICIDX the packet first carried (true when there

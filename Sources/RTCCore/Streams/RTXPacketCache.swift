@@ -18,7 +18,9 @@
 ///
 /// Memory: `capacity × maxPacketSize` bytes (512 × 1,500 ≈ 750 KB): size it per stream kind
 /// (audio needs far fewer slots than video), and share one cache per publisher stream when
-/// retransmissions are rebuilt per subscriber.
+/// retransmissions are rebuilt per subscriber. ``SFURouter`` does the latter: one cache per
+/// publisher layer, keyed by the publisher's sequence numbers, and per subscription a
+/// ``RetransmissionIndex`` from its own sequence numbers back to them.
 public struct RTXPacketCache: Sendable {
     /// Number of slots (a power of two).
     public let capacity: Int
