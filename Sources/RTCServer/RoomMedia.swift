@@ -153,8 +153,10 @@ extension RoomRegistry {
             p.room.broadcast("active-speaker", ["participantId": p.id])
         case .quality(let q):
             guard let p = byRouterID[q.participant] else { return }
-            p.room.broadcast("quality", ["participantId": p.id, "score": q.score, "lossPercent": q.lossPercent,
-                                         "bitrateKbps": q.bitrateKbps])
+            var fields: [String: Any] = ["participantId": p.id, "score": q.score, "lossPercent": q.lossPercent,
+                                         "bitrateKbps": q.bitrateKbps]
+            if let rtt = q.rttMs { fields["rttMs"] = rtt }
+            p.room.broadcast("quality", fields)
         case .connectionStateChanged(let c, let state):
             logger.info("peer state", metadata: ["connection": "\(c)", "state": "\(state)",
                                                  "participant": "\(byRouterID[c.participant]?.id ?? "-")"])

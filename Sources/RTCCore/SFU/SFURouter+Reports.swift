@@ -84,7 +84,9 @@ extension SFURouter {
             events.push(.quality(SFUQualityReport(
                 participant: p.id, score: QualityScore.score(lossPercent: loss),
                 lossPercent: (loss * 10).rounded() / 10,
-                bitrateKbps: (Double(bytes) * 8 / 1000 / window).rounded())))
+                bitrateKbps: (Double(bytes) * 8 / 1000 / window).rounded(),
+                rttMs: p.sections.compactMap { $0.subscription?.roundTripTime }.max()
+                    .map { (Double($0.rtcNanoseconds) / 1e5).rounded() / 10 })))
         }
     }
 

@@ -23,6 +23,17 @@ public struct SFUQualityReport: Hashable, Sendable {
     public let lossPercent: Double
     /// What it sent in the window, all tracks and layers, in kbit/s.
     public let bitrateKbps: Double
+    /// The round-trip time to this participant in milliseconds (the worst of its subscriber
+    /// streams' RTTs from its Receiver Reports), nil before one was measured.
+    public let rttMs: Double?
+
+    public init(participant: SFUParticipantID, score: Int, lossPercent: Double, bitrateKbps: Double, rttMs: Double? = nil) {
+        self.participant = participant
+        self.score = score
+        self.lossPercent = lossPercent
+        self.bitrateKbps = bitrateKbps
+        self.rttMs = rttMs
+    }
 }
 
 /// Which way a packet went, for ``SFURouter/tap``.

@@ -246,7 +246,19 @@ final class RouterTestClient {
         case .rtcp(let length) where !onPublisher:
             var it = RTCPCompoundIterator(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), paddingPolicy: .anyPacket)
             while let slice = try? it.next() {
-                if case .senderReport(let sr)? = try? RTCPPacket.parse(slice) { senderReports.append((sr, now)) }
+                if case .senderReport(let sr)? = try? RTCPPacket.parse(slice) {
+                    senderReports.append((sr, now))
+                    // Answered at once (DLSR 0) with a Receiver Report naming it (LSR), as a
+                    // receiver's next report would: the router measures the RTT from it.
+                    let rr = ReceiverReport(ssrc: SSRC(0x5500_0000 | UInt32(index)), reports: [
+                        ReceptionReport(ssrc: sr.ssrc, lastSenderReport: UInt32(truncatingIfNeeded: sr.ntpTime >> 16))])
+                    var bytes = [UInt8](repeating: 0, count: rr.marshalSize)
+                    let ok = bytes.withUnsafeMutableBytes { raw -> Bool in
+                        var w = ByteWriter(raw, format: .rtcp)
+                        return (try? rr.write(to: &w)) != nil
+                    }
+                    if ok { _ = subscriber?.sendRTCP(bytes) }
+                }
             }
         case .rtcp(let length) where onPublisher:
             let bytes = Array(UnsafeRawBufferPointer(rebasing: buffer[0..<length]))

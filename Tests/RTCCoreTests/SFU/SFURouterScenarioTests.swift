@@ -194,6 +194,11 @@ import Testing
         #expect(quality.allSatisfy { $0.score == 5 && $0.lossPercent == 0 })
         // ~50 audio packets of 84 bytes plus ~25 frames of two 430-byte packets a second.
         #expect(quality.last.map { $0.bitrateKbps > 150 && $0.bitrateKbps < 400 } == true, "\(quality.last!)")
+        // The RTT (10 ms each way) from the subscribers' Receiver Reports; c receives nothing.
+        let lastRTT = { (id: SFUParticipantID) in quality.last(where: { $0.participant == id })?.rttMs }
+        #expect(lastRTT(a.id).map { $0 >= 19 && $0 <= 30 } == true, "\(String(describing: lastRTT(a.id)))")
+        #expect(lastRTT(b.id).map { $0 >= 19 && $0 <= 30 } == true)
+        #expect(lastRTT(c.id) == nil)
         // Video publishers are told the REMB allowance.
         let remb = a.rtcpReceivedOnPublisher.contains { bytes in
             bytes.withUnsafeBytes { raw in
