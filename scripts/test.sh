@@ -27,6 +27,12 @@ echo "== parse rates and heap allocations per parse (release; fails if RTP parsi
 
 echo "== forwarding-path replay (release; fails on a lost packet or allocations over the threshold)"
 bash scripts/bench.sh
+echo "== every captured publisher fixture through the router (each packet accounted for)"
+for f in Fixtures/replay/chromium-*.pcap Fixtures/replay/aiortc-*.pcap; do
+    .build/release/rtc-bench replay "$f" --subscribers 3 --min-seconds 0.2 --json > .build/replay-check.json \
+        || { echo "replay of $f failed:"; cat .build/replay-check.json; exit 1; }
+    echo "$f: ok"
+done
 
 echo "== interop with real peers (aiortc, Chromium) in a private network namespace"
 bash scripts/interop.sh all

@@ -35,6 +35,7 @@ struct ReplayFixture {
         var firstSeq: [UInt32: UInt16] = [:]
         var lastSeq: [UInt32: UInt16] = [:]
         var clockRates: [UInt32: UInt32] = [:]
+        var learned: [UInt32: (track: Int, layer: Int)] = [:]
         for p in all {
             if let d = destination, p.destination != d { continue }
             let classified: (RTPHeader, RTPExtensionValues)? = p.payload.withUnsafeBytes { raw in
@@ -48,12 +49,19 @@ struct ReplayFixture {
             if offset >= limitNanos { break }
             var track = -1
             var layer = 0
+            let ssrc = h.ssrc.rawValue
             if let mid = v.mid, let i = sidecar.tracks.firstIndex(where: { $0.mid == mid.description }) {
                 track = i
                 if let rid = v.rid { layer = sidecar.tracks[i].rids.firstIndex(of: rid.description) ?? 0 }
-                clockRates[h.ssrc.rawValue] = sidecar.tracks[i].clockRate
+                clockRates[ssrc] = sidecar.tracks[i].clockRate
+                if v.repairedRid == nil { learned[ssrc] = (track, layer) }
+            } else if let known = learned[ssrc] {
+                // Browsers stop sending mid/rid once the server's reports acknowledged the SSRC
+                // (the router, too, goes by the SSRC it learned from them).
+                (track, layer) = known
             }
-            let ssrc = h.ssrc.rawValue
+            // RTX (retransmissions, bandwidth probes) is not expected on egress as such.
+            if track >= 0, let rtx = sidecar.tracks[track].rtxPayloadType, h.payloadType.rawValue == rtx { track = -1 }
             if firstSeq[ssrc] == nil { firstSeq[ssrc] = h.sequenceNumber.rawValue }
             lastSeq[ssrc] = h.sequenceNumber.rawValue
             fx.packets.append(Packet(bytes: p.payload, offsetNanos: offset, track: track, layer: layer,

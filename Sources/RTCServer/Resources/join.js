@@ -198,7 +198,10 @@ async function join() {
       role: r.role || 'guest', name,
     };
     callSession.set(room, session);
-    history.replaceState(null, '', `/room/${encodeURIComponent(room)}`);
+    // The media options (`codec`, `svc`: see media.js) stay in the address; the rest goes.
+    const keep = new URLSearchParams();
+    for (const k of ['codec', 'svc']) if (params.get(k)) keep.set(k, params.get(k));
+    history.replaceState(null, '', `/room/${encodeURIComponent(room)}${keep.size ? `?${keep}` : ''}`);
     enterCall(session);
   } catch (e) {
     err.textContent = joinErrorText(e);

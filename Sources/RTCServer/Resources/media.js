@@ -149,11 +149,16 @@ export class Publisher {
     this.log = log || (() => {});
     this.pc = new RTCPeerConnection(pcConfig(iceServers));
     this.stream = new MediaStream();
-    this.video = this.pc.addTransceiver('video', { direction: 'sendonly', streams: [this.stream], sendEncodings: SIMULCAST_ENCODINGS() });
+    // `?svc=L3T3_KEY` (with `?codec=vp9` or `av1`) sends one SVC stream instead of simulcast:
+    // the server forwards each viewer the spatial and temporal layers it wants.
+    const query = new URLSearchParams(location.search);
+    const svc = query.get('svc');
+    const encodings = svc && /^L[1-3]T[1-3](_KEY)?$/.test(svc) ? [{ scalabilityMode: svc, maxBitrate: 2_000_000 }] : SIMULCAST_ENCODINGS();
+    this.video = this.pc.addTransceiver('video', { direction: 'sendonly', streams: [this.stream], sendEncodings: encodings });
     this.audio = this.pc.addTransceiver('audio', { direction: 'sendonly', streams: [this.stream] });
     // `?codec=h264` (or vp8, vp9, av1) offers only that video codec (plus RTX), e.g. to capture
     // an H.264 publisher; by default the server picks from everything the browser offers.
-    const codec = new URLSearchParams(location.search).get('codec');
+    const codec = query.get('codec');
     if (codec && this.video.setCodecPreferences && RTCRtpSender.getCapabilities) {
       const all = RTCRtpSender.getCapabilities('video').codecs;
       const wanted = all.filter((c) => c.mimeType.toLowerCase() === `video/${codec.toLowerCase()}`);
