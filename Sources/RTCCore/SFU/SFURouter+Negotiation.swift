@@ -388,7 +388,10 @@ extension SFURouter {
             return [SDPExtMap(id: 1, uri: SDPExtensionURI.audioLevel), SDPExtMap(id: 2, uri: SDPExtensionURI.absSendTime),
                     SDPExtMap(id: 4, uri: SDPExtensionURI.mid)]
         default:
-            return [SDPExtMap(id: 2, uri: SDPExtensionURI.absSendTime), SDPExtMap(id: 4, uri: SDPExtensionURI.mid)]
+            // The dependency descriptor is forwarded as the publisher sent it: an AV1 (or VP9)
+            // SVC receiver needs it to know each frame's layers and references.
+            return [SDPExtMap(id: 2, uri: SDPExtensionURI.absSendTime), SDPExtMap(id: 4, uri: SDPExtensionURI.mid),
+                    SDPExtMap(id: 12, uri: SDPExtensionURI.dependencyDescriptor)]
         }
     }
 
