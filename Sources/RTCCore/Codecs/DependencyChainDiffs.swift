@@ -3,7 +3,7 @@
 /// inline (no heap). Reading past `count` gives 0.
 public struct DependencyChainDiffs: Sendable, Equatable, CustomStringConvertible {
     public static let capacity = 32
-    @usableFromInline var storage = InlineArray<32, UInt8>(repeating: 0)
+    @usableFromInline var storage = InlineBytes32()
     @usableFromInline var _count: UInt8 = 0
 
     @inlinable public init() {}
@@ -21,7 +21,7 @@ public struct DependencyChainDiffs: Sendable, Equatable, CustomStringConvertible
     @inlinable
     public subscript(index: Int) -> UInt8 {
         guard index >= 0, index < Int(_count) else { return 0 }
-        return storage[index]
+        return storage[byte: index]
     }
 
     /// Appends a diff; false when 32 are held.
@@ -29,13 +29,14 @@ public struct DependencyChainDiffs: Sendable, Equatable, CustomStringConvertible
     @discardableResult
     public mutating func append(_ diff: UInt8) -> Bool {
         guard _count < 32 else { return false }
-        storage[Int(_count)] = diff
+        storage[byte: Int(_count)] = diff
         _count &+= 1
         return true
     }
 
     public static func == (a: DependencyChainDiffs, b: DependencyChainDiffs) -> Bool {
-        a.count == b.count && (0..<a.count).allSatisfy { a[$0] == b[$0] }
+        // Bytes past the count are always 0 (append is the only writer).
+        a._count == b._count && a.storage == b.storage
     }
 
     public var description: String { "[" + (0..<count).map { String(self[$0]) }.joined(separator: ",") + "]" }

@@ -3,7 +3,7 @@
 /// inline (no heap); a descriptor with more is refused as `.invalidValue`.
 public struct DependencyFrameDiffs: Sendable, RandomAccessCollection, Equatable, CustomStringConvertible {
     public static let capacity = 16
-    @usableFromInline var storage = InlineArray<16, UInt16>(repeating: 0)
+    @usableFromInline var storage = InlineBytes32()
     @usableFromInline var _count: UInt8 = 0
 
     @inlinable public init() {}
@@ -23,7 +23,7 @@ public struct DependencyFrameDiffs: Sendable, RandomAccessCollection, Equatable,
     public subscript(position: Int) -> UInt16 {
         // Collection contract: callers index within startIndex..<endIndex (< 16).
         precondition(position >= 0 && position < Int(_count), "frame diff index out of range")
-        return storage[position]
+        return storage[uint16: position]
     }
 
     /// Appends a diff; false when 16 are held.
@@ -31,7 +31,7 @@ public struct DependencyFrameDiffs: Sendable, RandomAccessCollection, Equatable,
     @discardableResult
     public mutating func append(_ diff: UInt16) -> Bool {
         guard _count < 16 else { return false }
-        storage[Int(_count)] = diff
+        storage[uint16: Int(_count)] = diff
         _count &+= 1
         return true
     }

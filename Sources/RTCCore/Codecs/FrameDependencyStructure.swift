@@ -28,15 +28,15 @@ public struct FrameDependencyStructure: Sendable, Equatable {
     public private(set) var decodeTargetCount: Int = 0
     public private(set) var chainCount: Int = 0
     public private(set) var templateCount: Int = 0
-    @usableFromInline var templates = InlineArray<64, FrameDependencyTemplate>(repeating: FrameDependencyTemplate())
+    @usableFromInline var templates = FrameDependencyTemplates()
     /// Per decode target, the chain that protects it.
-    @usableFromInline var protectedBy = InlineArray<32, UInt8>(repeating: 0)
+    @usableFromInline var protectedBy = InlineBytes32()
     /// Per decode target, its spatial and temporal ID (derived: the highest of the templates
     /// present in it, A.8.2 `decode_target_layers()`).
-    @usableFromInline var targetSpatialIDs = InlineArray<32, UInt8>(repeating: 0)
-    @usableFromInline var targetTemporalIDs = InlineArray<32, UInt8>(repeating: 0)
+    @usableFromInline var targetSpatialIDs = InlineBytes32()
+    @usableFromInline var targetTemporalIDs = InlineBytes32()
     /// Per spatial layer, the maximum render resolution (width << 16 | height), when present.
-    @usableFromInline var renderSizes = InlineArray<4, UInt32>(repeating: 0)
+    @usableFromInline var renderSizes = InlineBytes32()
     public private(set) var hasResolutions = false
     public private(set) var maxSpatialID: Int = 0
     public private(set) var maxTemporalID: Int = 0
@@ -73,7 +73,7 @@ public struct FrameDependencyStructure: Sendable, Equatable {
             self.templates[i] = t
             previous = t
         }
-        for (dt, chain) in protectedBy.enumerated() { self.protectedBy[dt] = UInt8(chain) }
+        for (dt, chain) in protectedBy.enumerated() { self.protectedBy[byte: dt] = UInt8(chain) }
         deriveLayers()
         if !resolutions.isEmpty {
             guard resolutions.count == maxSpatialID + 1,
@@ -81,7 +81,8 @@ public struct FrameDependencyStructure: Sendable, Equatable {
             else { return nil }
             hasResolutions = true
             for (s, r) in resolutions.enumerated() {
-                renderSizes[s] = UInt32(r.width - 1) << 16 | UInt32(r.height - 1)
+                renderSizes[uint16: s &* 2] = UInt16(r.width - 1)
+                renderSizes[uint16: s &* 2 &+ 1] = UInt16(r.height - 1)
             }
         }
     }
@@ -115,22 +116,22 @@ public struct FrameDependencyStructure: Sendable, Equatable {
     @inlinable
     public func chain(protecting dt: Int) -> Int? {
         guard chainCount > 0, dt >= 0, dt < decodeTargetCount else { return nil }
-        return Int(protectedBy[dt])
+        return Int(protectedBy[byte: dt])
     }
 
     /// The spatial and temporal ID of decode target `dt` (nil out of range).
     @inlinable
     public func layers(ofDecodeTarget dt: Int) -> (spatial: Int, temporal: Int)? {
         guard dt >= 0, dt < decodeTargetCount else { return nil }
-        return (Int(targetSpatialIDs[dt]), Int(targetTemporalIDs[dt]))
+        return (Int(targetSpatialIDs[byte: dt]), Int(targetTemporalIDs[byte: dt]))
     }
 
     /// The maximum render resolution of spatial layer `spatialID`, when the structure has them.
     @inlinable
     public func resolution(spatialID: Int) -> VideoResolution? {
         guard hasResolutions, spatialID >= 0, spatialID <= maxSpatialID, spatialID < 4 else { return nil }
-        let packed = renderSizes[spatialID]
-        return VideoResolution(width: Int(packed >> 16) &+ 1, height: Int(packed & 0xFFFF) &+ 1)
+        return VideoResolution(width: Int(renderSizes[uint16: spatialID &* 2]) &+ 1,
+                               height: Int(renderSizes[uint16: spatialID &* 2 &+ 1]) &+ 1)
     }
 
     /// A.8.2 `decode_target_layers()`, and the maximum layer IDs.
@@ -148,8 +149,8 @@ public struct FrameDependencyStructure: Sendable, Equatable {
                 s = max(s, templates[i].spatialID)
                 t = max(t, templates[i].temporalID)
             }
-            targetSpatialIDs[dt] = s
-            targetTemporalIDs[dt] = t
+            targetSpatialIDs[byte: dt] = s
+            targetTemporalIDs[byte: dt] = t
         }
     }
 
@@ -202,7 +203,7 @@ public struct FrameDependencyStructure: Sendable, Equatable {
         s.chainCount = Int(try r.readNonSymmetric(UInt32(s.decodeTargetCount) &+ 1))
         if s.chainCount > 0 {
             for dt in 0..<s.decodeTargetCount {
-                s.protectedBy[dt] = UInt8(try r.readNonSymmetric(UInt32(s.chainCount)))
+                s.protectedBy[byte: dt] = UInt8(try r.readNonSymmetric(UInt32(s.chainCount)))
             }
             for i in 0..<s.templateCount {
                 for _ in 0..<s.chainCount {
@@ -216,7 +217,8 @@ public struct FrameDependencyStructure: Sendable, Equatable {
             for layer in 0...s.maxSpatialID {
                 let w = try r.readBits(16)
                 let h = try r.readBits(16)
-                s.renderSizes[layer] = w << 16 | h
+                s.renderSizes[uint16: layer &* 2] = UInt16(w)
+                s.renderSizes[uint16: layer &* 2 &+ 1] = UInt16(h)
             }
         }
         return s
@@ -252,7 +254,7 @@ public struct FrameDependencyStructure: Sendable, Equatable {
         try w.writeNonSymmetric(UInt32(chainCount), UInt32(decodeTargetCount) &+ 1)
         if chainCount > 0 {
             for dt in 0..<decodeTargetCount {
-                try w.writeNonSymmetric(UInt32(protectedBy[dt]), UInt32(chainCount))
+                try w.writeNonSymmetric(UInt32(protectedBy[byte: dt]), UInt32(chainCount))
             }
             for i in 0..<templateCount {
                 for c in 0..<chainCount {
@@ -265,8 +267,8 @@ public struct FrameDependencyStructure: Sendable, Equatable {
         try w.writeBit(hasResolutions)
         if hasResolutions {
             for layer in 0...maxSpatialID {
-                try w.writeBits(renderSizes[layer] >> 16, 16)
-                try w.writeBits(renderSizes[layer] & 0xFFFF, 16)
+                try w.writeBits(UInt32(renderSizes[uint16: layer &* 2]), 16)
+                try w.writeBits(UInt32(renderSizes[uint16: layer &* 2 &+ 1]), 16)
             }
         }
     }
