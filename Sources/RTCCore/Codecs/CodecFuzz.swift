@@ -32,6 +32,14 @@ public enum CodecFuzz {
             _ = d.bandwidth
             _ = d.frameDurationMicroseconds
         }
+        // The dependency descriptor, read twice by one reader: once as it comes (a structure
+        // it carries is kept), then against what the first read stored.
+        var dd = DependencyDescriptorReader()
+        if let r = try? dd.read(bytes) {
+            ok = true
+            _ = r.frame?.decodeTargetIndications[0]
+            _ = try? dd.read(bytes)
+        }
         rewriteScratch(bytes)
         return ok
     }
