@@ -37,8 +37,20 @@ public final class Publication {
     /// publisher for `keyframeLayer` and clears it with ``takeKeyframeRequest()``.
     @exclusivity(unchecked) public private(set) var keyframeRequested = false
     @exclusivity(unchecked) public private(set) var keyframeLayer = 0
-    /// Per layer, its picture size as its last keyframe said (VP8), nil until one arrived.
+    /// Per layer, its picture size as its last keyframe said (VP8 and VP9 keyframes, the H.264
+    /// SPS, the dependency descriptor's resolutions), nil until one arrived.
     @exclusivity(unchecked) public private(set) var layerSizes: [(width: Int, height: Int)?]
+    /// SVC: per spatial layer of the stream (a single-stream track: VP9 or AV1 with several
+    /// spatial layers), its size from the VP9 scalability structure or the dependency
+    /// descriptor's resolutions; empty until known.
+    @exclusivity(unchecked) public private(set) var spatialSizes: [(width: Int, height: Int)?] = []
+    /// Set when ``spatialSizes`` or ``layerSizes`` changed (the caller re-derives subscribers'
+    /// targets from view sizes, then clears it with ``takeSizesChanged()``).
+    @exclusivity(unchecked) public private(set) var sizesChanged = false
+    /// Per layer, the dependency descriptor's reader: its structure arrives on keyframes and
+    /// every later packet is read against it. Raw storage, so each subscription's filter
+    /// borrows the layer's reader in place.
+    private let ddReaders: UnsafeMutablePointer<DependencyDescriptorReader>
 
     public init(id: UInt32, kind: TrackKind, codec: TrackCodec, layerCount: Int, sourceMap: RTPExtensionMap) {
         self.id = id
@@ -48,6 +60,29 @@ public final class Publication {
         self.sourceMap = sourceMap
         self.lastPacketAt = Array(repeating: nil, count: max(1, layerCount))
         self.layerSizes = Array(repeating: nil, count: max(1, layerCount))
+        ddReaders = .allocate(capacity: max(1, layerCount))
+        ddReaders.initialize(repeating: DependencyDescriptorReader(), count: max(1, layerCount))
+    }
+
+    deinit {
+        ddReaders.deinitialize(count: layerCount)
+        ddReaders.deallocate()
+    }
+
+    /// Returns and clears ``sizesChanged``.
+    public func takeSizesChanged() -> Bool {
+        defer { sizesChanged = false }
+        return sizesChanged
+    }
+
+    /// The spatial layers the SVC stream of `layer` has (from its dependency descriptor
+    /// structure or VP9 scalability structure), 1 when it is not known to be scalable.
+    public var spatialLayerCount: Int { max(1, spatialSizes.count) }
+
+    /// The temporal layers of the stream: from the dependency descriptor structure when there
+    /// is one, else 3 (what browsers send: L1T3 simulcast layers, L3T3 SVC).
+    public var temporalLayerCount: Int {
+        ddReaders[0].hasStructure ? ddReaders[0].structure.maxTemporalID &+ 1 : 3
     }
 
     public func add(_ s: Subscription) {
@@ -122,7 +157,9 @@ public final class Publication {
         packet: UnsafeRawBufferPointer, header: RTPHeader, values: RTPExtensionValues, layer: Int,
         now: Instant, scratch: UnsafeMutableRawBufferPointer, emit: (Subscription, Int) -> Void
     ) {
-        _forward(packet: packet, header: header, layer: layer, now: now, scratch: { scratch }) { emit($0, $1.length) }
+        _forward(packet: packet, header: header, layer: layer, now: now,
+                 dependencyDescriptor: values.dependencyDescriptor.map { $0.data(in: packet) },
+                 scratch: { scratch }) { emit($0, $1.length) }
     }
 
     /// As ``forward(packet:header:values:layer:now:scratch:emit:)``, each copy written into the
@@ -131,9 +168,11 @@ public final class Publication {
     @inlinable
     public func forward(
         packet: UnsafeRawBufferPointer, header: RTPHeader, layer: Int, now: Instant,
+        dependencyDescriptor: UnsafeRawBufferPointer? = nil,
         scratch: () -> UnsafeMutableRawBufferPointer?, emit: (Subscription, ForwardedCopy) -> Void
     ) {
-        _forward(packet: packet, header: header, layer: layer, now: now, scratch: scratch, emit: emit)
+        _forward(packet: packet, header: header, layer: layer, now: now, dependencyDescriptor: dependencyDescriptor,
+                 scratch: scratch, emit: emit)
     }
 
     /// One subscription's copy of a packet, as written into its scratch buffer.
@@ -144,12 +183,16 @@ public final class Publication {
         public var timestamp: UInt32
         public var pictureID: UInt16?
         public var tl0PicIdx: UInt8?
+        /// The marker bit it carries when that differs from the source's (SVC: the end of the
+        /// highest spatial layer forwarded), else nil.
+        public var marker: Bool?
     }
 
     @usableFromInline
     func _forward(
         packet: UnsafeRawBufferPointer, header: RTPHeader, layer: Int,
-        now: Instant, scratch: () -> UnsafeMutableRawBufferPointer?, emit: (Subscription, ForwardedCopy) -> Void
+        now: Instant, dependencyDescriptor: UnsafeRawBufferPointer?,
+        scratch: () -> UnsafeMutableRawBufferPointer?, emit: (Subscription, ForwardedCopy) -> Void
     ) {
         guard layer >= 0, layer < layerCount else { return }
         packetsIn &+= 1
@@ -161,7 +204,27 @@ public final class Publication {
         let vp8: VP8PayloadDescriptor? = codec == .vp8 && !isPadding
             ? try? VP8PayloadDescriptor.parse(header.payload(in: packet)) : nil
         if let d = vp8, d.isKeyframe, let w = d.width, let h = d.height, w > 0, h > 0 {
-            layerSizes[layer] = (Int(w), Int(h))
+            learnSize(layer: layer, width: Int(w), height: Int(h))
+        }
+        // SVC: the dependency descriptor (read against the layer's structure), else for VP9
+        // the payload descriptor, says which spatial and temporal layer a packet belongs to.
+        // VP9 goes by its payload descriptor even when the descriptor is sent too: lower spatial
+        // layers are always forwarded with the upper ones, so a switch down is immediate (a
+        // decode target of K-SVC leaves out the base layer's delta frames, and switching down
+        // on it needs a keyframe). VP8 keeps its own temporal path (continuous picture IDs).
+        var dd: DependencyDescriptorReader.Result?
+        if let bytes = dependencyDescriptor, !isPadding, codec == .av1 {
+            let generation = ddReaders[layer].structureGeneration
+            dd = try? ddReaders[layer].read(bytes)
+            if ddReaders[layer].structureGeneration != generation { learnSizes(from: ddReaders[layer].structure, layer: layer) }
+        }
+        let vp9: VP9PayloadDescriptor? = codec == .vp9 && !isPadding
+            ? try? VP9PayloadDescriptor.parse(header.payload(in: packet)) : nil
+        if let d = vp9, !d.interPicturePredicted {
+            learnSizes(from: d, payload: header.payload(in: packet), layer: layer)
+        } else if codec == .h264, !isPadding, codec.isKeyframeStart(header.payload(in: packet)),
+                  let sps = try? H264SequenceParameterSet.find(inPayload: header.payload(in: packet)) {
+            learnSize(layer: layer, width: sps.resolution.width, height: sps.resolution.height)
         }
         // Parsed lazily, once per packet, only when some subscription is switching.
         var keyframe: Bool?
@@ -169,7 +232,7 @@ public final class Publication {
             for ref in refs {
                 ref._withUnsafeGuaranteedRef { s in
                     forwardCopy(to: s, packet: packet, header: header, layer: layer, active: active, isPadding: isPadding, vp8: vp8,
-                                keyframe: &keyframe, now: now, scratch: scratch, emit: emit)
+                                vp9: vp9, dd: dd, keyframe: &keyframe, now: now, scratch: scratch, emit: emit)
                 }
             }
         }
@@ -179,7 +242,8 @@ public final class Publication {
     @inline(__always)
     private func forwardCopy(
         to s: Subscription, packet: UnsafeRawBufferPointer, header: RTPHeader, layer: Int, active: UInt64, isPadding: Bool,
-        vp8: VP8PayloadDescriptor?, keyframe: inout Bool?, now: Instant,
+        vp8: VP8PayloadDescriptor?, vp9: VP9PayloadDescriptor?, dd: DependencyDescriptorReader.Result?,
+        keyframe: inout Bool?, now: Instant,
         scratch: () -> UnsafeMutableRawBufferPointer?, emit: (Subscription, ForwardedCopy) -> Void
     ) {
         if s.paused {
@@ -202,6 +266,7 @@ public final class Publication {
                 s.sequence.sync(to: header.sequenceNumber)
                 s.timestamp.sync()
                 s.vp8.sync()
+                s.svc = SVCLayerFilter(target: s.svc.target)
                 requestKeyframe(layer: w)
             }
         }
@@ -216,6 +281,7 @@ public final class Publication {
                 s.sequence.sync(to: header.sequenceNumber)
                 s.timestamp.sync()
                 s.vp8.sync()
+                s.svc = SVCLayerFilter(target: s.svc.target)
             } else if s.currentLayer == nil || !codec.needsKeyframeToStart {
                 s.drops.count(.notAKeyframe)
                 requestKeyframe(layer: layer)
@@ -232,6 +298,32 @@ public final class Publication {
             s.drops.count(.padding)
             _ = s.sequence.drop(header.sequenceNumber)
             return
+        }
+        // SVC: only the spatial and temporal layers the subscriber wants, switching where the
+        // stream allows it; the marker bit ends the highest spatial layer forwarded.
+        var marker: Bool?
+        if dd != nil || vp9 != nil {
+            let decision: SVCFilterDecision
+            if let r = dd {
+                decision = s.svc.filter(descriptor: r.descriptor, frame: r.frame, structure: ddReaders[layer].structure,
+                                        structureGeneration: ddReaders[layer].structureGeneration,
+                                        activeDecodeTargets: ddReaders[layer].activeDecodeTargets, marker: header.marker)
+            } else if let d = vp9 {
+                decision = s.svc.filterVP9(d, timestamp: header.timestamp, marker: header.marker)
+            } else {
+                decision = .forward(marker: header.marker, switched: false)
+            }
+            if s.svc.keyframeNeeded, !keyframeRequested { requestKeyframe(layer: layer) }
+            guard decision.forward else {
+                switch decision.dropReason {
+                case .temporalLayerNotSelected?: s.drops.count(.temporalLayerNotSelected)
+                case .notAKeyframe?, .unknownStructure?: s.drops.count(.notAKeyframe)
+                default: s.drops.count(.layerNotSelected)
+                }
+                _ = s.sequence.drop(header.sequenceNumber)
+                return
+            }
+            if decision.marker != header.marker { marker = decision.marker }
         }
         // VP8: temporal layers above the subscriber's limit are dropped whole, and the
         // picture ID / TL0PICIDX stay continuous across drops and layer switches.
@@ -261,7 +353,7 @@ public final class Publication {
         }
         let ts = s.timestamp.input(header.timestamp, now: now)
         do {
-            let w = try s.rewrite(sequenceNumber: seq, timestamp: ts)
+            let w = try s.rewrite(sequenceNumber: seq, timestamp: ts, marker: marker)
                 .write(packet: packet, header: header, sourceMap: sourceMap, destinationMap: s.destinationMap, into: out)
             // Written only when they differ from what the publisher sent (the usual case
             // between layer switches is the identity: nothing to write).
@@ -272,9 +364,58 @@ public final class Publication {
             s.forwardedPackets &+= 1
             s.forwardedBytes &+= UInt64(w.length)
             emit(s, ForwardedCopy(length: w.length, payloadOffset: w.payloadOffset, timestamp: ts,
-                                  pictureID: vp8Out?.pictureID, tl0PicIdx: vp8Out?.tl0PicIdx))
+                                  pictureID: vp8Out?.pictureID, tl0PicIdx: vp8Out?.tl0PicIdx, marker: marker))
         } catch {
             s.drops.count(.rewriteFailed)
+        }
+    }
+
+    // MARK: - Layer sizes
+
+    private func learnSize(layer: Int, width: Int, height: Int) {
+        guard layer >= 0, layer < layerSizes.count, width > 0, height > 0 else { return }
+        if layerSizes[layer].map({ $0.width != width || $0.height != height }) ?? true {
+            layerSizes[layer] = (width, height)
+            sizesChanged = true
+        }
+    }
+
+    /// A dependency descriptor structure's resolutions: the stream's spatial layers (a single
+    /// stream), and its top layer's size as this simulcast layer's.
+    private func learnSizes(from st: FrameDependencyStructure, layer: Int) {
+        let n = st.maxSpatialID &+ 1
+        var sizes = [(width: Int, height: Int)?](repeating: nil, count: n)
+        for i in 0..<n { sizes[i] = st.resolution(spatialID: i).map { ($0.width, $0.height) } }
+        setSpatialSizes(sizes, layer: layer)
+    }
+
+    /// A VP9 key picture's sizes: the scalability structure's (all spatial layers), or the
+    /// frame header's for the layer frame this packet starts.
+    private func learnSizes(from d: VP9PayloadDescriptor, payload: UnsafeRawBufferPointer, layer: Int) {
+        if let ss = d.scalabilityStructure {
+            var sizes = [(width: Int, height: Int)?](repeating: nil, count: min(ss.spatialLayerCount, 8))
+            if ss.hasResolutions {
+                for i in sizes.indices {
+                    let r = ss.resolution(layer: i)
+                    if r.width > 0, r.height > 0 { sizes[i] = (Int(r.width), Int(r.height)) }
+                }
+            }
+            setSpatialSizes(sizes, layer: layer)
+        } else if d.beginningOfFrame, let r = VP9FrameHeader.resolution(inPayload: payload, descriptor: d) {
+            if layerCount > 1 || d.spatialID == 0 { learnSize(layer: layer, width: r.width, height: r.height) }
+        }
+    }
+
+    private func setSpatialSizes(_ sizes: [(width: Int, height: Int)?], layer: Int) {
+        if let top = sizes.last ?? nil { learnSize(layer: layer, width: top.width, height: top.height) }
+        // Spatial layers matter for a single stream; simulcast layers are chosen by layer.
+        guard layerCount == 1 else { return }
+        let same = sizes.count == spatialSizes.count && zip(sizes, spatialSizes).allSatisfy {
+            $0?.width == $1?.width && $0?.height == $1?.height
+        }
+        if !same {
+            spatialSizes = sizes
+            sizesChanged = true
         }
     }
 }

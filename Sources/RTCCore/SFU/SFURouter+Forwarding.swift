@@ -120,11 +120,13 @@ extension SFURouter {
         let egressLimit = Self.maximumPacketSize
         track.publication.forward(
             packet: packet, header: header, layer: r.layer, now: now,
+            dependencyDescriptor: values.dependencyDescriptor.map { $0.data(in: packet) },
             scratch: { self.egress.nextSlot().map { UnsafeMutableRawBufferPointer(rebasing: $0[0..<egressLimit]) } },
             emit: { sub, copy in self.emit(sub, copy, now: now, source: header.sequenceNumber.rawValue, layer: r.layer) })
         if track.publication.keyframeRequested || track.unresolvedKeyframeLayer != nil {
             requestKeyframe(track, from: p, now: now)
         }
+        if track.publication.sizesChanged { layerSizesChanged(track) }
     }
 
     /// Protects the copy written into the current egress slot and queues it.
@@ -165,7 +167,8 @@ extension SFURouter {
             let seq = UInt16(slot[2]) << 8 | UInt16(slot[3])
             sub.indexRef?._withUnsafeGuaranteedRef {
                 $0.record(sequence: seq, sourceSequence: source, layer: layer, timestamp: copy.timestamp,
-                          pictureID: copy.pictureID ?? 0xFFFF, tl0PicIdx: copy.tl0PicIdx.map { UInt16($0) } ?? 0xFFFF)
+                          pictureID: copy.pictureID ?? 0xFFFF, tl0PicIdx: copy.tl0PicIdx.map { UInt16($0) } ?? 0xFFFF,
+                          marker: copy.marker)
             }
         }
         egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
@@ -234,7 +237,8 @@ extension SFURouter {
         // The packet as first sent (same sequence number, timestamp, extensions) into the
         // scratch buffer, then wrapped as RTX into the egress slot.
         let original = retransmitScratch
-        guard let w = try? sub.rewrite(sequenceNumber: seq, timestamp: e.timestamp)
+        guard let w = try? sub.rewrite(sequenceNumber: seq, timestamp: e.timestamp,
+                                       marker: e.marker == 0 ? nil : e.marker == 2)
             .write(packet: source, header: h, sourceMap: t.publication.sourceMap,
                    destinationMap: sub.destinationMap, into: original),
               Self.restoreVP8(e, in: original, written: w),

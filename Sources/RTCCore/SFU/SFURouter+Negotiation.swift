@@ -271,8 +271,7 @@ extension SFURouter {
         }
         p.sections[i].preferences = preferences
         if let sub = p.sections[i].subscription, let t = p.sections[i].track {
-            sub.preferredLayer = Self.preferredLayer(preferences, t)
-            sub.maxTemporalLayer = Self.temporalLimit(preferences, sub, t)
+            Self.apply(preferences, to: sub, of: t)
             sub.paused = preferences.paused || t.muted
             updateLayersWanted(t)
         }
@@ -295,6 +294,54 @@ extension SFURouter {
     }
 
     /// The layer a subscription prefers: given, or the one that fits its view size.
+    /// A subscriber's preferences as the subscription's layer choices: the simulcast layer,
+    /// the VP8 temporal limit, and the SVC spatial and temporal target.
+    static func apply(_ prefs: SFUTrackPreferences, to sub: Subscription, of t: SFUTrack) {
+        sub.preferredLayer = preferredLayer(prefs, t)
+        sub.maxTemporalLayer = temporalLimit(prefs, sub, t)
+        let target = svcTarget(prefs, sub, t)
+        if target != sub.svc.target { sub.svc.setTarget(target) }
+    }
+
+    /// A track's layer sizes became known or changed: view-size preferences map to layers
+    /// anew.
+    func layerSizesChanged(_ t: SFUTrack) {
+        _ = t.publication.takeSizesChanged()
+        for p in participants.compactMap({ $0 }) {
+            for s in p.sections where s.track === t {
+                if let sub = s.subscription { Self.apply(s.preferences, to: sub, of: t) }
+            }
+        }
+        updateLayersWanted(t)
+    }
+
+    /// The SVC target of a subscription (VP9, AV1): the spatial layer from the view size and
+    /// the stream's spatial layer sizes (or `maxLayer`), the temporal layer from `maxFps` and
+    /// the measured frame rate (or `maxTemporalLayer`); the highest where nothing limits.
+    static func svcTarget(_ prefs: SFUTrackPreferences, _ sub: Subscription, _ t: SFUTrack) -> SVCLayers {
+        let pub = t.publication
+        var spatial = SVCLayers.highest.spatial
+        if pub.layerCount == 1, !pub.spatialSizes.isEmpty {
+            if let l = prefs.maxLayer {
+                spatial = max(0, l)
+            } else if let l = SimulcastLayerPolicy.layer(maxWidth: prefs.maxWidth, maxHeight: prefs.maxHeight,
+                                                         sizes: pub.spatialSizes) {
+                spatial = l
+            }
+        }
+        var temporal = SVCLayers.highest.temporal
+        if let m = prefs.maxTemporalLayer {
+            temporal = max(0, m)
+        } else {
+            let layer = min(max(sub.currentLayer ?? 0, 0), t.layers.count - 1)
+            if let tl = SimulcastLayerPolicy.temporalLayer(maxFps: prefs.maxFrameRate, frameRate: t.layers[layer].frameRate,
+                                                           temporalLayers: pub.temporalLayerCount) {
+                temporal = tl
+            }
+        }
+        return SVCLayers(spatial: spatial, temporal: temporal)
+    }
+
     static func preferredLayer(_ prefs: SFUTrackPreferences, _ t: SFUTrack) -> Int? {
         if let l = prefs.maxLayer { return l }
         guard t.publication.layerCount > 1 else { return nil }
@@ -360,8 +407,7 @@ extension SFURouter {
                 let sub = Subscription(slot: slot, outSSRC: randomSSRC(), outPayloadType: t.capability.payloadType,
                                        mid: s.mid, destinationMap: RTPExtensionMap(),
                                        clockRate: t.publication.codec.clockRate)
-                sub.preferredLayer = Self.preferredLayer(s.preferences, t)
-                sub.maxTemporalLayer = Self.temporalLimit(s.preferences, sub, t)
+                Self.apply(s.preferences, to: sub, of: t)
                 if t.kind == .video, t.capability.rtx, t.capability.rtxPayloadType != nil { sub.rtxSSRC = randomSSRC() }
                 p.sections[i].subscription = sub
             }

@@ -31,6 +31,8 @@ public final class Subscription {
     /// VP8 picture ID and TL0PICIDX continuity (RFC 7741 §4.2) across switches and drops.
     @exclusivity(unchecked) var vp8 = VP8PictureIDRewriter()
     @exclusivity(unchecked) var timestamp: TimestampRewriter
+    /// SVC (VP9, AV1): which spatial and temporal layers are forwarded.
+    @exclusivity(unchecked) public internal(set) var svc = SVCLayerFilter()
     /// What was sent on this stream (for Sender Reports, RFC 3550 §6.4.1) and the round trip
     /// from the subscriber's reports about it.
     @exclusivity(unchecked) public internal(set) var sendStatistics: SendStreamStatistics
@@ -70,9 +72,9 @@ public final class Subscription {
 
     /// How a source packet becomes this subscription's copy with sequence number `seq` and
     /// timestamp `ts` (forwarding, and a retransmission written again the same way).
-    func rewrite(sequenceNumber seq: SequenceNumber, timestamp ts: UInt32) -> RTPRewrite {
-        RTPRewrite(ssrc: outSSRC, sequenceNumber: seq, timestamp: ts, payloadType: outPayloadType, mid: mid,
-                   dropKinds: [.rid, .repairedRid], dropPadding: true)
+    func rewrite(sequenceNumber seq: SequenceNumber, timestamp ts: UInt32, marker: Bool? = nil) -> RTPRewrite {
+        RTPRewrite(ssrc: outSSRC, sequenceNumber: seq, timestamp: ts, payloadType: outPayloadType, marker: marker,
+                   mid: mid, dropKinds: [.rid, .repairedRid], dropPadding: true)
     }
 
     /// The RTP timestamp offset the rewriter adds to the current source's timestamps.
