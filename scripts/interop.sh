@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Interop tests against real, independent WebRTC peers (aiortc, headless Chromium), run inside
 # a private network namespace that holds only `lo`, bounded in time; every process started is
-# stopped. Usage: scripts/interop.sh [aiortc|chromium|all]   (needs root for unshare -n)
+# stopped. Usage: scripts/interop.sh [aiortc|chromium|all|signaling|simulcast|svc|loss]
+# (needs root for unshare -n)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
@@ -65,6 +66,9 @@ fi
 if [ "$which" = simulcast ]; then
     run "chromium viewer follows set-preferences 320 -> 1280 -> 320" $PY Tests/Interop/simulcast_chromium.py $BASE pw
 fi
+if [ "$which" = svc ]; then
+    run "chromium SVC viewer (VP9 L3T3_KEY) follows set-preferences" $PY Tests/Interop/svc_chromium.py $BASE pw vp9
+fi
 if [ "$which" = loss ]; then
     run "chromium and aiortc subscribers with 5% UDP loss both ways (nftables)" \
         $PY Tests/Interop/loss_chromium.py $BASE pw "${LOSS:-5}"
@@ -77,6 +81,7 @@ if [ "$which" = all ] || [ "$which" = chromium ]; then
     run "chromium three-tab meeting" $PY Tests/Interop/meeting_chromium.py $BASE --password pw \
         --shot artifacts/meeting.png
     run "chromium viewer follows set-preferences 320 -> 1280 -> 320" $PY Tests/Interop/simulcast_chromium.py $BASE pw
+    run "chromium SVC viewer (VP9 L3T3_KEY) follows set-preferences" $PY Tests/Interop/svc_chromium.py $BASE pw vp9
     run "chromium and aiortc subscribers with 5% UDP loss both ways (nftables)" \
         $PY Tests/Interop/loss_chromium.py $BASE pw 5
     echo "== measured (reported, not asserted):"
