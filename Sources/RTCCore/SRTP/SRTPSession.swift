@@ -108,8 +108,12 @@ public final class SRTPSession {
     /// Authenticates, replay-checks and decrypts the SRTP packet in `buffer[0..<length]` in
     /// place and returns the RTP packet's length. A packet from a new SSRC adds a stream once
     /// it authenticates.
+    ///
+    /// A packet shorter than 12 bytes, or than the tag, is `.malformed` (status 0).
     public func unprotect(buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
-        try run(buffer, length, minimum: 12, room: 0, .unprotectRTP)
+        // Shorter than the tag: refused here, for both backends alike (libsrtp2 2.5 would
+        // report an AEAD packet of 12–15 bytes as a cipher failure after an unsigned underflow).
+        try run(buffer, length, minimum: max(12, profile.tagLength), room: 0, .unprotectRTP)
     }
 
     // MARK: - RTCP
