@@ -36,6 +36,7 @@ enum SRTPKeyDerivation {
         var iv = [UInt8](repeating: 0, count: 16)
         for i in masterSalt.indices { iv[i] = masterSalt[i] }
         iv[7] ^= label.rawValue
+        defer { for i in iv.indices { iv[i] = 0 } }
         guard let ctx = EVP_CIPHER_CTX_new() else { return nil }
         defer { EVP_CIPHER_CTX_free(ctx) }
         var out = [UInt8](repeating: 0, count: length)

@@ -305,3 +305,24 @@ private typealias S = SRTPTestSupport
         }
     }
 }
+
+/// The shared RTP and RTCP corpora through ``SRTPFuzz`` (each file, and every truncation of
+/// the small ones): no trap, and both backends agree.
+@Suite struct SRTPCorpusTests {
+    typealias R = RTPTestSupport
+
+    @Test func corporaThroughBothBackends() {
+        let files = ["rtp-corpus", "rtcp-corpus", "crashes/rtp", "crashes/rtcp"].flatMap { R.files(in: R.corpus($0)) }
+        #expect(!files.isEmpty)
+        var inputs = 0
+        for f in files {
+            for n in f.bytes.count <= 200 ? Array(0...f.bytes.count) : [f.bytes.count] {
+                let input = Array(f.bytes.prefix(n))
+                #expect(input.withUnsafeBytes { SRTPFuzz.verdictsAgree($0) }, "\(f.name) prefix \(n)")
+                #expect(!input.withUnsafeBytes { SRTPFuzz.fuzz($0) })
+                inputs += 1
+            }
+        }
+        #expect(inputs > 50)
+    }
+}
