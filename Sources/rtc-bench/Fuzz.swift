@@ -30,6 +30,8 @@ let fuzzTargets: [FuzzTarget] = [
                run: { VP8Depacketizer.fuzz($0) }),
     FuzzTarget(name: "streams", corpusFolders: ["rtp-corpus", "crashes/rtp"], fixtureFolders: ["rtp"],
                run: { StreamsFuzz.fuzz($0) }),
+    FuzzTarget(name: "srtp", corpusFolders: ["rtp-corpus", "rtcp-corpus", "crashes/rtp", "crashes/rtcp"],
+               fixtureFolders: ["rtp", "rtcp"], run: { SRTPFuzz.fuzz($0) }),
     FuzzTarget(name: "dtls-fingerprint", corpusFolders: ["sdp-corpus"], fixtureFolders: ["sdp"],
                run: { DTLSFingerprint.fuzz($0) }),
 ]

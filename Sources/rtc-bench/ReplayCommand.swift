@@ -23,6 +23,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "SRTP profile on every connection: gcm (AEAD_AES_128_GCM) or cm (AES_CM_128_HMAC_SHA1_80)")
     var profile: String = "gcm"
 
+    @Option(help: "SRTP implementation on every connection (server and clients): openssl or libsrtp")
+    var srtpBackend: String = SRTPBackend.default.rawValue
+
     @Option(help: "Use only the first this many seconds of the fixture")
     var fixtureSeconds: Double?
 
@@ -53,6 +56,10 @@ struct ReplayCommand: ParsableCommand {
             print("replay: --profile must be gcm or cm")
             throw ExitCode.failure
         }
+        guard let backend = SRTPBackend(rawValue: srtpBackend.lowercased()) else {
+            print("replay: --srtp-backend must be openssl or libsrtp")
+            throw ExitCode.failure
+        }
         let selected: [ReplayStage] = stages == "all" ? ReplayStage.allCases
             : stages.split(separator: ",").compactMap { ReplayStage(rawValue: String($0)) }
         guard !selected.isEmpty, subscribers >= 1 else {
@@ -76,6 +83,7 @@ struct ReplayCommand: ParsableCommand {
         for stage in selected {
             let setup0 = monotonicNanos()
             let world = try ReplayWorld(sidecar: sidecar, subscriberCount: subscribers, profile: srtpProfile,
+                                        srtpBackend: backend,
                                         serverCertificate: serverCert, clientCertificate: clientCert,
                                         publisherAddress: publisherAddress)
             let setupNs = monotonicNanos() - setup0
@@ -161,7 +169,7 @@ struct ReplayCommand: ParsableCommand {
         }
         if !json {
             print("replay \(fixture): \(fx.packets.count) packets per pass (\(String(format1: Double(fx.passNanos) / 1e9)) s), "
-                + "\(subscribers) subscribers, \(srtpProfile)")
+                + "\(subscribers) subscribers, \(srtpProfile), SRTP backend \(backend)")
             for l in lines { print(l) }
             print("peak RSS \(peakRSSKB) KB")
             if let ra = routeAllocs {
@@ -170,6 +178,7 @@ struct ReplayCommand: ParsableCommand {
             for f in failures { print("FAIL: \(f)") }
         }
         var top = "\"fixture\":\"\(fixture)\",\"subscribers\":\(subscribers),\"profile\":\"\(profile)\","
+            + "\"srtpBackend\":\"\(backend)\","
             + "\"packetsPerPass\":\(fx.packets.count),\"passSeconds\":\(Double(fx.passNanos) / 1e9),"
             + "\"peakRSSKB\":\(peakRSSKB),\"allocationsPerForwardedPacket\":\(allocsPerPacket),"
         if let f = full {

@@ -16,6 +16,7 @@ final class ReplayWorld {
 
     let sidecar: ReplaySidecar
     let profile: SRTPProfile
+    let srtpBackend: SRTPBackend
     let router: SFURouter
     let publisherClient: PeerConnection
     let publisherAddress: TransportAddress
@@ -33,16 +34,18 @@ final class ReplayWorld {
         var description: String
     }
 
-    init(sidecar: ReplaySidecar, subscriberCount: Int, profile: SRTPProfile, serverCertificate: DTLSCertificate,
-         clientCertificate: DTLSCertificate, publisherAddress: TransportAddress) throws {
+    init(sidecar: ReplaySidecar, subscriberCount: Int, profile: SRTPProfile, srtpBackend: SRTPBackend = .default,
+         serverCertificate: DTLSCertificate, clientCertificate: DTLSCertificate,
+         publisherAddress: TransportAddress) throws {
         self.sidecar = sidecar
         self.profile = profile
+        self.srtpBackend = srtpBackend
         self.publisherAddress = publisherAddress
         now = Instant(nanoseconds: 1_000_000_000)
         // No REMB (the fixture's publisher does not listen) and slots for every subscriber's copy.
         router = SFURouter(configuration: .init(
             certificate: serverCertificate, hostAddresses: [ICEHostAddress(base: Self.serverAddress)], seed: 0x5B5,
-            egressSlots: max(256, subscriberCount * 4), publisherBitrate: nil))
+            egressSlots: max(256, subscriberCount * 4), publisherBitrate: nil, srtpBackend: srtpBackend))
         let room = SFURoomID(1)
         publisherID = router.addParticipant(room: room, publisherCredentials: Self.serverCredentials("pubS"),
                                             subscriberCredentials: Self.serverCredentials("pubX"), now: now)
@@ -59,7 +62,8 @@ final class ReplayWorld {
 
         // The publisher offers its tracks (sendonly, rids), restricted to the chosen profile.
         publisherClient = PeerConnection(configuration: Self.clientConfiguration(
-            certificate: clientCertificate, address: publisherAddress, ufrag: "pubC", seed: 1, profile: profile))
+            certificate: clientCertificate, address: publisherAddress, ufrag: "pubC", seed: 1, profile: profile,
+            srtpBackend: srtpBackend))
         var sections: [SDPOfferSection] = []
         for t in sidecar.tracks {
             guard let mid = Mid(t.mid), let cap = t.capability else {
@@ -165,7 +169,8 @@ final class ReplayWorld {
             let (c, a) = try PeerConnection.answer(
                 offer: offer, configuration: Self.clientConfiguration(
                     certificate: publisherClient.configuration.certificate, address: subscriberAddresses[i],
-                    ufrag: "sub\(i)C", seed: UInt64(i) &+ 2, profile: profile),
+                    ufrag: "sub\(i)C", seed: UInt64(i) &+ 2, profile: profile,
+                    srtpBackend: srtpBackend),
                 options: o, now: now)
             subscriberClients[i] = c
             answer = a
@@ -209,12 +214,14 @@ final class ReplayWorld {
     }
 
     static func clientConfiguration(certificate: DTLSCertificate, address: TransportAddress, ufrag: String,
-                                    seed: UInt64, profile: SRTPProfile?) -> PeerConnection.Configuration {
+                                    seed: UInt64, profile: SRTPProfile?,
+                                    srtpBackend: SRTPBackend = .default) -> PeerConnection.Configuration {
         let ice = ICEAgent.Configuration(
             localCredentials: ICECredentials(ufrag: ufrag, pwd: "replayClientPassword0123456"),
             hostAddresses: [ICEHostAddress(base: address)], seed: seed)
         var dtls = DTLSConfiguration()
         if let profile { dtls.srtpProfiles = [profile] }
-        return PeerConnection.Configuration(ice: .full(ice), certificate: certificate, dtls: dtls, sessionID: "3")
+        return PeerConnection.Configuration(ice: .full(ice), certificate: certificate, dtls: dtls, sessionID: "3",
+                                            srtpBackend: srtpBackend)
     }
 }

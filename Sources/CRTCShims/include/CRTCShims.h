@@ -17,4 +17,5 @@ int rtc_hmac_sha1(const void *key, size_t key_len, const void *data, size_t data
 
 #include "dtls_shims.h"
 #include "media_shims.h"
+#include "srtp_shims.h"
 #endif

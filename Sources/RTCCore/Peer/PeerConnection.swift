@@ -319,7 +319,7 @@ public final class PeerConnection {
                 t = try PeerTransport(
                     ice: configuration.mode(credentials: credentials, role: role), dtlsRole: dtlsRole,
                     certificate: configuration.certificate, remoteFingerprints: fingerprints,
-                    dtlsConfiguration: configuration.dtls, now: now)
+                    dtlsConfiguration: configuration.dtls, srtpBackend: configuration.srtpBackend, now: now)
             } catch {
                 throw .transport(error)
             }

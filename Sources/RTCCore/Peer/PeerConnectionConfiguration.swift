@@ -15,14 +15,18 @@ extension PeerConnection {
         public var sessionID: String
         /// `a=ice-options` tokens to write (e.g. `trickle`, RFC 8840 §4.1.1).
         public var iceOptions: [String]
+        /// The SRTP implementation of the connection's transport (``SRTPBackend/openssl`` by
+        /// default; ``SRTPBackend/libsrtp`` for libsrtp2).
+        public var srtpBackend: SRTPBackend
 
         public init(ice: PeerTransport.ICEMode, certificate: DTLSCertificate,
                     dtls: DTLSConfiguration = DTLSConfiguration(), sessionID: String? = nil,
-                    iceOptions: [String] = []) {
+                    iceOptions: [String] = [], srtpBackend: SRTPBackend = .default) {
             self.ice = ice
             self.certificate = certificate
             self.dtls = dtls
             self.iceOptions = iceOptions
+            self.srtpBackend = srtpBackend
             if let sessionID {
                 self.sessionID = sessionID
             } else {

@@ -28,6 +28,8 @@ public final class PeerTransport {
     }
 
     public let dtlsRole: DTLSRole
+    /// The SRTP implementation the transport's sessions use once DTLS completes.
+    public let srtpBackend: SRTPBackend
     public private(set) var state: PeerTransportState = .new
     public private(set) var stats = PeerTransportStats()
     /// The negotiated SRTP profile once DTLS completes.
@@ -53,12 +55,14 @@ public final class PeerTransport {
     /// - Parameters:
     ///   - dtlsRole: `.client` when our SDP says `setup:active`, `.server` for `setup:passive`.
     ///   - remoteFingerprints: the peer's `a=fingerprint` values (may be set later).
+    ///   - srtpBackend: the SRTP implementation (``SRTPBackend/default``: OpenSSL).
     public init(
         ice mode: ICEMode,
         dtlsRole: DTLSRole,
         certificate: DTLSCertificate,
         remoteFingerprints: [DTLSFingerprint],
         dtlsConfiguration: DTLSConfiguration = DTLSConfiguration(),
+        srtpBackend: SRTPBackend = .default,
         now: Instant
     ) throws(DTLSError) {
         switch mode {
@@ -68,6 +72,7 @@ public final class PeerTransport {
             self.full = ICEAgent(configuration: c, now: now)
         }
         self.dtlsRole = dtlsRole
+        self.srtpBackend = srtpBackend
         self.dtls = try DTLSEndpoint(role: dtlsRole, certificate: certificate,
                                      remoteFingerprints: remoteFingerprints,
                                      configuration: dtlsConfiguration)
@@ -407,8 +412,10 @@ public final class PeerTransport {
                 switch e {
                 case .connected(let profile, let keys):
                     do {
-                        srtpIn = try SRTPSession(profile: profile, masterKey: keys.remote, direction: .inbound)
-                        srtpOut = try SRTPSession(profile: profile, masterKey: keys.local, direction: .outbound)
+                        srtpIn = try SRTPSession(profile: profile, masterKey: keys.remote, direction: .inbound,
+                                                 backend: srtpBackend)
+                        srtpOut = try SRTPSession(profile: profile, masterKey: keys.local, direction: .outbound,
+                                                  backend: srtpBackend)
                     } catch {
                         failSecurity(.srtpSetup(error), now: now)
                         return

@@ -49,6 +49,8 @@ public final class SFURouter {
         public var retransmissionPackets: Int
         /// NACK generation towards publishers (RFC 4585 §6.2.1).
         public var nack: NackGeneratorConfiguration
+        /// The SRTP implementation of every connection (``SRTPBackend/openssl`` by default).
+        public var srtpBackend: SRTPBackend
 
         public init(certificate: DTLSCertificate, hostAddresses: [ICEHostAddress], seed: UInt64 = 1,
                     publisherExtensions: [String] = SDPHeaderExtensionIDs.routerURIs.filter {
@@ -57,7 +59,8 @@ public final class SFURouter {
                     keyframeRequestInterval: Duration = .milliseconds(500), egressSlots: Int = 2_048,
                     reportInterval: Duration = .milliseconds(500), publisherBitrate: UInt64? = 2_500_000,
                     ntpClock: NTPClock = NTPClock(unixNanosecondsAtZero: 0), retransmissionPackets: Int = 512,
-                    nack: NackGeneratorConfiguration = NackGeneratorConfiguration()) {
+                    nack: NackGeneratorConfiguration = NackGeneratorConfiguration(),
+                    srtpBackend: SRTPBackend = .default) {
             self.certificate = certificate
             self.hostAddresses = hostAddresses
             self.seed = seed
@@ -69,6 +72,7 @@ public final class SFURouter {
             self.ntpClock = ntpClock
             self.retransmissionPackets = retransmissionPackets
             self.nack = nack
+            self.srtpBackend = srtpBackend
         }
     }
 
@@ -276,7 +280,8 @@ public final class SFURouter {
     func peerConfiguration(_ credentials: ICECredentials, _ p: SFUParticipant) -> PeerConnection.Configuration {
         let ice = ICELiteAgent.Configuration(localCredentials: credentials, hostAddresses: hostAddresses)
         return PeerConnection.Configuration(ice: .lite(ice), certificate: configuration.certificate,
-                                            dtls: DTLSConfiguration(), sessionID: String(p.rtcpSSRC.rawValue))
+                                            dtls: DTLSConfiguration(), sessionID: String(p.rtcpSSRC.rawValue),
+                                            srtpBackend: configuration.srtpBackend)
     }
 
     static func trackCodec(_ c: NegotiatedCodec) -> TrackCodec {

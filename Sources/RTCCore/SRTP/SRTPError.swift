@@ -11,14 +11,22 @@ public struct SRTPError: Error, Sendable, Hashable, CustomStringConvertible {
         case bufferTooSmall
         /// The master key or salt does not fit the profile.
         case invalidKey
-        /// libsrtp2 could not be initialised or refused to create the session.
+        /// The backend could not be initialised or refused to create the session.
         case setupFailed
-        /// Any other libsrtp2 failure; `status` holds its `srtp_err_status_t`.
+        /// Any other failure (`status` says which): for example an SRTCP packet without the E
+        /// flag under an AES-CM profile (14, "cannot check"), or an SRTCP index exhausted (15).
         case other
+        /// The packet's SSRC would be a new stream beyond the session's stream limit
+        /// (``SRTPSession/maximumStreams``); the openssl backend only.
+        case tooManyStreams
     }
 
     public var kind: Kind
-    /// The libsrtp2 `srtp_err_status_t` value, or 0 when the error was found before calling it.
+    /// The libsrtp2 `srtp_err_status_t` value of the failure, or 0 when the error was found
+    /// before the backend ran. The openssl backend reports the value libsrtp2 gives for the same
+    /// failure (7 authentication, 9 replayed, 10 older than the window, 2 or 21 malformed), so
+    /// errors compare equal across backends; ``Kind/tooManyStreams`` has status 3 (libsrtp2's
+    /// allocation failure).
     public var status: UInt32
 
     @inlinable

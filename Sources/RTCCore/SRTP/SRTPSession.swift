@@ -1,18 +1,11 @@
 import CSRTP
 
-/// libsrtp2 must be initialised once per process before any session is created.
-/// A `static let` is initialised lazily and exactly once, thread-safely, by the Swift runtime.
-enum SRTPLibrary {
-    static let isInitialized: Bool = srtp_init() == srtp_err_status_ok
-}
-
-/// One direction of Secure RTP and Secure RTCP (RFC 3711; AEAD GCM per RFC 7714) over libsrtp2.
+/// One direction of Secure RTP and Secure RTCP (RFC 3711; AEAD GCM per RFC 7714).
 ///
 /// An inbound session authenticates, replay-checks and decrypts packets from the peer; an
 /// outbound session encrypts and authenticates packets to the peer. All packet operations work
-/// in place on the caller's buffer and never allocate: they call `srtp_protect` & co. directly
-/// on it. Replay protection is on (RFC 3711 §3.3.2); every refused packet throws a typed
-/// ``SRTPError`` and is counted in ``stats``.
+/// in place on the caller's buffer. Replay protection is on (RFC 3711 §3.3.2); every refused
+/// packet throws a typed ``SRTPError`` and is counted in ``stats``.
 ///
 /// ```
 /// protect:    buffer: | RTP packet (length) | free room ≥ rtpTrailerRoom ... |
@@ -21,10 +14,17 @@ enum SRTPLibrary {
 ///          →  buffer: | RTP packet (returned length) | (stale bytes)          |
 /// ```
 ///
+/// Two backends implement it (``SRTPBackend``): `.openssl` (the default: OpenSSL EVP, no heap
+/// allocation per packet) and `.libsrtp` (libsrtp2). They give identical bytes and identical
+/// verdicts; the choice is made once, at `init`, and each packet pays one branch for it. After
+/// a failed `unprotect` the bytes of the buffer are unspecified (an AEAD packet is decrypted
+/// before its tag is known to be bad).
+///
 /// Not thread-safe: one owner (one peer's transport) uses it at a time.
 public final class SRTPSession {
     /// Free bytes `protect` requires after the packet: libsrtp2's `SRTP_MAX_TRAILER_LEN`
-    /// (tag + largest MKI). The bytes actually added are ``SRTPProfile/rtpTrailerLength``.
+    /// (tag + largest MKI), for both backends. The bytes actually added are
+    /// ``SRTPProfile/rtpTrailerLength``.
     public static let rtpTrailerRoom = Int(SRTP_MAX_TRAILER_LEN)
     /// Free bytes `protectRTCP` requires after the packet: `SRTP_MAX_TRAILER_LEN + 4`
     /// (libsrtp2 documents that it may use that much). Actually added:
@@ -33,13 +33,24 @@ public final class SRTPSession {
     /// Default replay window in packets (RFC 3711 §3.3.2 requires at least 64). Video with
     /// retransmissions and reordering needs a wide one; Chromium uses 1024 too.
     public static let defaultReplayWindow = 1024
+    /// Default limit on the SSRCs (RTP and RTCP senders together) one session keeps state for
+    /// with the openssl backend. An SFU's outbound session to a subscriber carries every
+    /// forwarded stream of the room (audio, video layers, RTX), so this is generous; the state
+    /// costs about 40 bytes plus `replayWindow / 8` bytes per stream, allocated as streams appear.
+    public static let defaultMaximumStreams = 1024
 
     public let profile: SRTPProfile
     public let direction: SRTPDirection
+    public let backend: SRTPBackend
+    /// The most SSRCs this session keeps state for (openssl backend; libsrtp2 has no limit).
+    /// A packet that would add one more is refused with ``SRTPError/Kind/tooManyStreams``.
+    public let maximumStreams: Int
     /// What happened to every packet so far.
     public private(set) var stats = SRTPStats()
 
-    private let context: srtp_t
+    /// Exactly one is set, by `init`, never changed.
+    private let openssl: SRTPOpenSSLTransform?
+    private let libsrtp: SRTPLibSRTPTransform?
 
     /// Creates a session for `direction` with `masterKey` (the local key for outbound, the
     /// remote key for inbound).
@@ -49,54 +60,39 @@ public final class SRTPSession {
     ///   - allowRepeatTransmission: outbound only: allow protecting the same RTP index twice
     ///     (a retransmission of an identical packet). Leave off unless the payload is
     ///     guaranteed identical — reusing an index with different bytes breaks GCM.
+    ///   - backend: the implementation (``SRTPBackend/default`` is `.openssl`).
+    ///   - maximumStreams: SSRCs kept (openssl backend), 1 ... 65536.
     public init(
         profile: SRTPProfile,
         masterKey: SRTPMasterKey,
         direction: SRTPDirection,
         replayWindow: Int = SRTPSession.defaultReplayWindow,
-        allowRepeatTransmission: Bool = false
+        allowRepeatTransmission: Bool = false,
+        backend: SRTPBackend = .default,
+        maximumStreams: Int = SRTPSession.defaultMaximumStreams
     ) throws(SRTPError) {
-        guard SRTPLibrary.isInitialized else { throw SRTPError(.setupFailed) }
         guard masterKey.profile == profile, masterKey.key.count == profile.keyLength,
             masterKey.salt.count == profile.saltLength
         else { throw SRTPError(.invalidKey) }
-        guard replayWindow >= 64, replayWindow < 0x8000 else { throw SRTPError(.setupFailed) }
-
-        var policy = srtp_policy_t()
-        switch profile {
-        case .aeadAES128GCM:
-            srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtp)
-            srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtcp)
-        case .aeadAES256GCM:
-            srtp_crypto_policy_set_aes_gcm_256_16_auth(&policy.rtp)
-            srtp_crypto_policy_set_aes_gcm_256_16_auth(&policy.rtcp)
-        case .aes128CMHMACSHA1_80:
-            srtp_crypto_policy_set_rtp_default(&policy.rtp)
-            srtp_crypto_policy_set_rtcp_default(&policy.rtcp)
-        }
-        policy.ssrc.type = direction == .inbound ? ssrc_any_inbound : ssrc_any_outbound
-        policy.window_size = UInt(replayWindow)
-        policy.allow_repeat_tx = allowRepeatTransmission && direction == .outbound ? 1 : 0
-        policy.next = nil
-
-        var created: srtp_t?
-        var keyBytes = masterKey.keyAndSalt
-        let status = keyBytes.withUnsafeMutableBufferPointer { key -> srtp_err_status_t in
-            policy.key = key.baseAddress
-            return srtp_create(&created, &policy)
-        }
-        // libsrtp2 copies (derives from) the key during srtp_create; wipe our copy.
-        for i in keyBytes.indices { keyBytes[i] = 0 }
-        guard status == srtp_err_status_ok, let ctx = created else {
-            throw SRTPError(.setupFailed, status: status.rawValue)
+        guard replayWindow >= 64, replayWindow < 0x8000, maximumStreams >= 1, maximumStreams <= 0x10000
+        else { throw SRTPError(.setupFailed) }
+        let repeatAllowed = allowRepeatTransmission && direction == .outbound
+        switch backend {
+        case .openssl:
+            self.openssl = try SRTPOpenSSLTransform(
+                profile: profile, masterKey: masterKey, windowSize: replayWindow,
+                maximumStreams: maximumStreams, allowRepeatTransmission: repeatAllowed)
+            self.libsrtp = nil
+        case .libsrtp:
+            self.libsrtp = try SRTPLibSRTPTransform(
+                profile: profile, masterKey: masterKey, direction: direction, windowSize: replayWindow,
+                allowRepeatTransmission: repeatAllowed)
+            self.openssl = nil
         }
         self.profile = profile
         self.direction = direction
-        self.context = ctx
-    }
-
-    deinit {
-        srtp_dealloc(context)
+        self.backend = backend
+        self.maximumStreams = maximumStreams
     }
 
     // MARK: - RTP
@@ -110,9 +106,14 @@ public final class SRTPSession {
     }
 
     /// Authenticates, replay-checks and decrypts the SRTP packet in `buffer[0..<length]` in
-    /// place and returns the RTP packet's length. A packet from a new SSRC adds a stream.
+    /// place and returns the RTP packet's length. A packet from a new SSRC adds a stream once
+    /// it authenticates.
+    ///
+    /// A packet shorter than 12 bytes, or than the tag, is `.malformed` (status 0).
     public func unprotect(buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
-        try run(buffer, length, minimum: 12, room: 0, .unprotectRTP)
+        // Shorter than the tag: refused here, for both backends alike (libsrtp2 2.5 would
+        // report an AEAD packet of 12–15 bytes as a cipher failure after an unsigned underflow).
+        try run(buffer, length, minimum: max(12, profile.tagLength), room: 0, .unprotectRTP)
     }
 
     // MARK: - RTCP
@@ -137,9 +138,11 @@ public final class SRTPSession {
         case protectRTP, unprotectRTP, protectRTCP, unprotectRTCP
     }
 
-    /// Largest packet handed to libsrtp2, whose lengths are `int`: far above any UDP datagram.
+    /// Largest packet handed to a backend (libsrtp2's lengths are `int`): far above any UDP
+    /// datagram.
     private static let maximumPacketLength = 0x10000
 
+    @inline(__always)
     private func run(
         _ buffer: UnsafeMutableRawBufferPointer, _ length: Int, minimum: Int, room: Int,
         _ operation: Operation
@@ -154,19 +157,31 @@ public final class SRTPSession {
             stats.otherErrors &+= 1
             throw SRTPError(.bufferTooSmall)
         }
-        var len = Int32(truncatingIfNeeded: length)
-        let status: srtp_err_status_t
-        switch operation {
-        case .protectRTP: status = srtp_protect(context, base, &len)
-        case .unprotectRTP: status = srtp_unprotect(context, base, &len)
-        case .protectRTCP: status = srtp_protect_rtcp(context, base, &len)
-        case .unprotectRTCP: status = srtp_unprotect_rtcp(context, base, &len)
+        let n: Int
+        do throws(SRTPError) {
+            if let o = openssl {
+                switch operation {
+                case .protectRTP: n = try o.protect(base, length)
+                case .unprotectRTP: n = try o.unprotect(base, length)
+                case .protectRTCP: n = try o.protectRTCP(base, length)
+                case .unprotectRTCP: n = try o.unprotectRTCP(base, length)
+                }
+            } else if let l = libsrtp {
+                switch operation {
+                case .protectRTP: n = try l.protect(base, length)
+                case .unprotectRTP: n = try l.unprotect(base, length)
+                case .protectRTCP: n = try l.protectRTCP(base, length)
+                case .unprotectRTCP: n = try l.unprotectRTCP(base, length)
+                }
+            } else {
+                throw SRTPError(.setupFailed)  // init sets one of them; never reached
+            }
+        } catch {
+            record(error)
+            throw error
         }
-        guard status == srtp_err_status_ok else {
-            throw recordFailure(status)
-        }
-        // libsrtp2 only shrinks on unprotect and grows by at most the trailer on protect.
-        guard len >= 0, Int(len) <= buffer.count else {
+        // Backends only shrink on unprotect and grow by at most the trailer on protect.
+        guard n >= 0, n <= buffer.count else {
             stats.otherErrors &+= 1
             throw SRTPError(.other)
         }
@@ -174,23 +189,14 @@ public final class SRTPSession {
         case .protectRTP, .protectRTCP: stats.protected &+= 1
         case .unprotectRTP, .unprotectRTCP: stats.unprotected &+= 1
         }
-        return Int(len)
+        return n
     }
 
-    private func recordFailure(_ status: srtp_err_status_t) -> SRTPError {
-        switch status {
-        case srtp_err_status_auth_fail:
-            stats.authFailures &+= 1
-            return SRTPError(.authenticationFailed, status: status.rawValue)
-        case srtp_err_status_replay_fail, srtp_err_status_replay_old:
-            stats.replays &+= 1
-            return SRTPError(.replayed, status: status.rawValue)
-        case srtp_err_status_bad_param, srtp_err_status_parse_err:
-            stats.otherErrors &+= 1
-            return SRTPError(.malformed, status: status.rawValue)
-        default:
-            stats.otherErrors &+= 1
-            return SRTPError(.other, status: status.rawValue)
+    private func record(_ error: SRTPError) {
+        switch error.kind {
+        case .authenticationFailed: stats.authFailures &+= 1
+        case .replayed: stats.replays &+= 1
+        default: stats.otherErrors &+= 1
         }
     }
 }

@@ -37,7 +37,8 @@ import Testing
     @Test(arguments: SRTPProfile.allCases)
     func forcedProfileOnServer(profile: SRTPProfile) throws {
         let pair = try DTLSPair(
-            roleA: .client, configB: DTLSConfiguration(srtpProfiles: [profile]))
+            roleA: .client, configA: DTLSConfiguration(srtpProfiles: SRTPProfile.allCases),
+            configB: DTLSConfiguration(srtpProfiles: [profile]))
         pair.start()
         pair.run(until: pair.bothConnected)
         let (pa, ka) = try #require(pair.connectedEvent(.a))
@@ -54,7 +55,8 @@ import Testing
     @Test(arguments: SRTPProfile.allCases)
     func forcedProfileOnClient(profile: SRTPProfile) throws {
         let pair = try DTLSPair(
-            roleA: .client, configA: DTLSConfiguration(srtpProfiles: [profile]))
+            roleA: .client, configA: DTLSConfiguration(srtpProfiles: [profile]),
+            configB: DTLSConfiguration(srtpProfiles: SRTPProfile.allCases))
         pair.start()
         pair.run(until: pair.bothConnected)
         let (pa, ka) = try #require(pair.connectedEvent(.a))

@@ -21,6 +21,18 @@ struct PeerSRTPMediaTests {
         try exchange(pair, profile: profile)
     }
 
+    @Test("media both ways, client on libsrtp2, server on OpenSSL", arguments: SRTPProfile.allCases)
+    func mixedBackends(profile: SRTPProfile) throws {
+        var client = PeerPair.clientConfiguration(srtpProfiles: [profile])
+        client.srtpBackend = .libsrtp
+        let server = PeerPair.serverConfiguration(srtpProfiles: [profile])
+        #expect(server.srtpBackend == .openssl)
+        let pair = try PeerPair.clientOffers(client: client, server: server)
+        try exchange(pair, profile: profile)
+        #expect(pair.a.transport?.srtpBackend == .libsrtp)
+        #expect(pair.b.transport?.srtpBackend == .openssl)
+    }
+
     @Test("the server's profile preference wins when the client offers all three")
     func preference() throws {
         let pair = try PeerPair.clientOffers(

@@ -10,6 +10,7 @@ private typealias S = SRTPTestSupport
             (.aeadAES128GCM, 0x0007, 16, 12, 16, 20),
             (.aeadAES256GCM, 0x0008, 32, 12, 16, 20),
             (.aes128CMHMACSHA1_80, 0x0001, 16, 14, 10, 14),
+            (.aes128CMHMACSHA1_32, 0x0002, 16, 14, 4, 14),   // SRTCP keeps the 80-bit tag
         ]
         for (p, id, key, salt, rtp, rtcp) in table {
             #expect(p.rawValue == id)
@@ -20,7 +21,8 @@ private typealias S = SRTPTestSupport
             #expect(p.rtcpTrailerLength == rtcp)
             #expect(DTLSSRTPKeys.keyingMaterialLength(for: p) == 2 * (key + salt))
         }
-        #expect(SRTPProfile(protectionProfileID: 0x0002) == nil)  // SHA1_32: not offered
+        #expect(SRTPProfile(protectionProfileID: 0x0005) == nil)  // NULL_HMAC_SHA1_32: not implemented
+        #expect(!DTLSConfiguration().srtpProfiles.contains(.aes128CMHMACSHA1_32))  // not offered by default
         #expect(SRTPSession.rtpTrailerRoom == 144)
         #expect(SRTPSession.rtcpTrailerRoom == 148)
     }
@@ -88,7 +90,7 @@ private typealias S = SRTPTestSupport
             #expect(Array(protected[0..<8]) == Array(packet[0..<8]))
             // E flag set: the packet is encrypted. It precedes the tag with AES-CM
             // (RFC 3711 §3.4) and follows it with AEAD (RFC 7714 §9).
-            let eAt = profile == .aes128CMHMACSHA1_80 ? packet.count : packet.count + profile.tagLength
+            let eAt = profile.isAEAD ? packet.count + profile.tagLength : packet.count
             #expect(protected[eAt] & 0x80 == 0x80)
             #expect(try S.unprotect(inb, protected, rtcp: true) == packet)
         }

@@ -3,7 +3,8 @@
 enum SRTPTestSupport {
     /// Keys for `profile` from a real DTLS handshake between alice (client) and bob (server).
     static func handshakeKeys(_ profile: SRTPProfile) throws -> (client: DTLSSRTPKeys, server: DTLSSRTPKeys) {
-        let pair = try DTLSPair(roleA: .client, configB: DTLSConfiguration(srtpProfiles: [profile]))
+        let pair = try DTLSPair(roleA: .client, configA: DTLSConfiguration(srtpProfiles: [profile]),
+                                configB: DTLSConfiguration(srtpProfiles: [profile]))
         pair.start()
         pair.run(until: pair.bothConnected)
         guard let c = pair.a.keys, let s = pair.b.keys else { throw SRTPError(.setupFailed) }

@@ -1,0 +1,63 @@
+/// Fuzz entry point for SRTP/SRTCP: the input (its first byte picks the profile) is
+/// unprotected as SRTP and as SRTCP, then protected as RTP and RTCP and unprotected again, by
+/// both backends (``SRTPBackend``). Must never trap; the two backends must agree on every
+/// verdict and every byte.
+public enum SRTPFuzz {
+    /// Returns true when the openssl backend accepted the input as SRTP or SRTCP (never, for
+    /// random bytes: the key is fixed and unknown to the input).
+    @discardableResult
+    public static func fuzz(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        run(bytes).accepted
+    }
+
+    /// True when both backends gave the same result for every step.
+    public static func verdictsAgree(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        run(bytes).agree
+    }
+
+    private static func run(_ bytes: UnsafeRawBufferPointer) -> (accepted: Bool, agree: Bool) {
+        guard let first = bytes.first else { return (false, true) }
+        let profile = SRTPProfile.allCases[Int(first) % SRTPProfile.allCases.count]
+        let packet = Array(bytes.dropFirst())
+        guard let key = SRTPMasterKey(profile: profile, key: (0..<profile.keyLength).map { UInt8($0 &* 7) },
+                                      salt: (0..<profile.saltLength).map { UInt8($0 &* 13) })
+        else { return (false, false) }
+        var sessions: [(outbound: SRTPSession, inbound: SRTPSession)] = []
+        for backend in [SRTPBackend.openssl, .libsrtp] {
+            guard let o = try? SRTPSession(profile: profile, masterKey: key, direction: .outbound, backend: backend),
+                let i = try? SRTPSession(profile: profile, masterKey: key, direction: .inbound, backend: backend)
+            else { return (false, false) }
+            sessions.append((o, i))
+        }
+        var agree = true
+        var accepted = false
+        for rtcp in [false, true] {
+            let u = sessions.map { apply($0.inbound, packet, rtcp: rtcp, protect: false) }
+            agree = agree && u[0] == u[1]
+            if case .success = u[0] { accepted = true }
+            let p = sessions.map { apply($0.outbound, packet, rtcp: rtcp, protect: true) }
+            agree = agree && p[0] == p[1]
+            if case .success(let protected) = p[0] {
+                let back = sessions.map { apply($0.inbound, protected, rtcp: rtcp, protect: false) }
+                agree = agree && back[0] == back[1]
+            }
+        }
+        return (accepted, agree)
+    }
+
+    private static func apply(_ s: SRTPSession, _ packet: [UInt8], rtcp: Bool, protect: Bool) -> Result<[UInt8], SRTPError> {
+        var buffer = packet + [UInt8](repeating: 0, count: SRTPSession.rtcpTrailerRoom)
+        let length = packet.count
+        let r = buffer.withUnsafeMutableBytes { raw -> Result<Int, SRTPError> in
+            Result { () throws(SRTPError) -> Int in
+                switch (protect, rtcp) {
+                case (true, false): return try s.protect(buffer: raw, length: length)
+                case (true, true): return try s.protectRTCP(buffer: raw, length: length)
+                case (false, false): return try s.unprotect(buffer: raw, length: length)
+                case (false, true): return try s.unprotectRTCP(buffer: raw, length: length)
+                }
+            }
+        }
+        return r.map { Array(buffer.prefix($0)) }
+    }
+}
