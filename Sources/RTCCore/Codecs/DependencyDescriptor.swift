@@ -71,19 +71,33 @@ public struct DependencyDescriptor: Sendable, Equatable {
                                      templateID: UInt8(b0 & 0x3F), frameNumber: UInt16(try r.readBits(16)))
         guard bytes.count > 3 else { return d }
         let flags = try r.readBits(5)
-        var attached: FrameDependencyStructure?
-        let counts: (dt: Int, chains: Int)
-        if flags & 0x10 != 0 {
-            let parsed = try FrameDependencyStructure.parse(&r)
-            counts = (parsed.decodeTargetCount, parsed.chainCount)
-            attached = parsed
-            d.hasStructure = true
-        } else if structure.templateCount > 0 {
-            counts = (structure.decodeTargetCount, structure.chainCount)
-        } else {
+        if flags & 0x10 != 0 { return try parseCarryingStructure(&r, d, flags: flags, structure: &structure) }
+        guard structure.templateCount > 0 else {
             d.missingStructure = true
             return d
         }
+        try parseFrameFields(&r, &d, flags: flags, decodeTargets: structure.decodeTargetCount, chains: structure.chainCount)
+        return d
+    }
+
+    /// A packet with a structure: the structure replaces `structure` once everything parsed.
+    @inline(never)
+    static func parseCarryingStructure(
+        _ r: inout BitReader, _ descriptor: DependencyDescriptor, flags: UInt32, structure: inout FrameDependencyStructure
+    ) throws(ParseError) -> DependencyDescriptor {
+        var d = descriptor
+        let parsed = try FrameDependencyStructure.parse(&r)
+        d.hasStructure = true
+        try parseFrameFields(&r, &d, flags: flags, decodeTargets: parsed.decodeTargetCount, chains: parsed.chainCount)
+        structure = parsed
+        return d
+    }
+
+    /// The active decode targets and custom fields after the flags (and structure).
+    static func parseFrameFields(
+        _ r: inout BitReader, _ d: inout DependencyDescriptor, flags: UInt32, decodeTargets: Int, chains: Int
+    ) throws(ParseError) {
+        let counts = (dt: decodeTargets, chains: chains)
         if flags & 0x08 != 0 {
             d.activeDecodeTargets = try r.readBits(counts.dt)
         }
@@ -111,8 +125,6 @@ public struct DependencyDescriptor: Sendable, Equatable {
             for _ in 0..<counts.chains { chains.append(UInt8(try r.readBits(8))) }
             d.customChainDiffs = chains
         }
-        if let attached { structure = attached }
-        return d
     }
 
     /// Writes the descriptor. `structure` is the one in force (needed for the sizes of the

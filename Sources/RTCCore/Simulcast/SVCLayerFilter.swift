@@ -327,10 +327,6 @@ public struct SVCLayerFilter: Sendable {
             if diff == 0 || forwardedFrames.contains(fn &- UInt16(diff)) { return true }
         }
         guard let c = ddCurrent else { return false }
-        for i in 0..<s.templateCount {
-            guard let t = s.template(at: i) else { continue }
-            if t.decodeTargetIndications[w].isPresent && !t.decodeTargetIndications[c].isPresent { return false }
-        }
-        return true
+        return s.templatesPresent(inDecodeTarget: w) & ~s.templatesPresent(inDecodeTarget: c) == 0
     }
 }
