@@ -286,6 +286,23 @@ public struct SVCLayerFilter: Sendable {
         return .forward(marker: marker || (d.endOfFrame && f.spatialID == ddCurrentLayers.spatial), switched: switched)
     }
 
+    /// The decode targets this subscriber can decode from what it is sent: those whose frames
+    /// are all in the current decode target (bit i: decode target i), nil before the stream
+    /// started or outside dependency-descriptor mode. A.4 asks a sender that changes the
+    /// forwarded decode targets to signal them: write it as the descriptor's
+    /// `active_decode_targets_bitmask` on the first packet after a switch and on key frames, so
+    /// that receivers ignore the chains of decode targets they will not get (A.5).
+    public func decodableDecodeTargets(in structure: FrameDependencyStructure) -> UInt32? {
+        guard ddUsesDescriptor, let c = ddCurrent else { return nil }
+        let current = structure.templatesPresent(inDecodeTarget: c)
+        var mask: UInt32 = 0
+        for dt in 0..<min(structure.decodeTargetCount, 32)
+        where structure.templatesPresent(inDecodeTarget: dt) & ~current == 0 {
+            mask |= 1 << UInt32(dt)
+        }
+        return mask
+    }
+
     /// The decode target for the target layers among the active ones.
     private mutating func selectDecodeTarget(_ s: FrameDependencyStructure) {
         ddSelectionValid = true

@@ -206,7 +206,7 @@ import Testing
         }
     }
 
-    @Test func ddL3T3SwitchesDownAtOnceAndUpInSpaceOnAKeyframe() {
+    @Test func ddL3T3SwitchesDownAtOnceAndUpInSpaceOnAKeyframe() throws {
         var stream = L3T3Stream()
         var f = SVCLayerFilter()
         #expect(stream.picture(&f, 0).allSatisfy { !$0.0 })  // no structure yet
@@ -224,6 +224,14 @@ import Testing
             #expect(r.map(\.0) == [true, false, false] && r[0].1)
         }
         #expect(f.current == SVCLayers(spatial: 0, temporal: 2))
+        // What this subscriber can decode: QVGA 30, 15, 7.5 fps (decode targets 6, 7, 8); the
+        // descriptor written with it as the active decode targets.
+        let mask = try #require(f.decodableDecodeTargets(in: stream.structure))
+        #expect(mask == 0b1_1100_0000)
+        var d = DependencyDescriptor(startOfFrame: true, endOfFrame: true, templateID: 2, frameNumber: 27)
+        d.activeDecodeTargets = mask
+        var r2 = stream.reader
+        #expect(try D.read(&r2, try D.write(d, structure: stream.structure)).get().descriptor.activeDecodeTargets == mask)
         // Back to HD: the S2 switch frames refer to S1/S2 frames not forwarded: a key frame.
         f.setTarget(SVCLayers(spatial: 2, temporal: 2))
         for p in 9..<13 { #expect(stream.picture(&f, p).map(\.0) == [true, false, false]) }
