@@ -145,21 +145,23 @@ public struct DependencyDescriptor: Sendable, Equatable {
         try bits.writeBits(UInt32(templateID & 0x3F), 6)
         try bits.writeBits(UInt32(frameNumber), 16)
         if extended {
-            guard let s = structure, s.templateCount > 0 else { throw WriteError(.av1, .valueOutOfRange) }
+            // Optional chaining reads the counts without copying the structure.
+            guard (structure?.templateCount ?? 0) > 0, let dtCount = structure?.decodeTargetCount,
+                  let chainCount = structure?.chainCount else { throw WriteError(.av1, .valueOutOfRange) }
             try bits.writeBit(attachStructure)
             try bits.writeBit(activeDecodeTargets != nil)
             try bits.writeBit(customDecodeTargetIndications != nil)
             try bits.writeBit(customFrameDiffs != nil)
             try bits.writeBit(customChainDiffs != nil)
-            if attachStructure { try s.write(&bits) }
+            if attachStructure { try structure?.write(&bits) }
             if let mask = activeDecodeTargets {
-                guard s.decodeTargetCount >= 32 || mask >> UInt32(s.decodeTargetCount) == 0 else {
+                guard dtCount >= 32 || mask >> UInt32(dtCount) == 0 else {
                     throw WriteError(.av1, .valueOutOfRange)
                 }
-                try bits.writeBits(mask, s.decodeTargetCount)
+                try bits.writeBits(mask, dtCount)
             }
             if let dtis = customDecodeTargetIndications {
-                guard dtis.count == s.decodeTargetCount else { throw WriteError(.av1, .valueOutOfRange) }
+                guard dtis.count == dtCount else { throw WriteError(.av1, .valueOutOfRange) }
                 for dt in 0..<dtis.count { try bits.writeBits(UInt32(dtis[dt].rawValue), 2) }
             }
             if let diffs = customFrameDiffs {
@@ -173,7 +175,7 @@ public struct DependencyDescriptor: Sendable, Equatable {
                 try bits.writeBits(0, 2)
             }
             if let chains = customChainDiffs {
-                guard chains.count == s.chainCount else { throw WriteError(.av1, .valueOutOfRange) }
+                guard chains.count == chainCount else { throw WriteError(.av1, .valueOutOfRange) }
                 for c in 0..<chains.count { try bits.writeBits(UInt32(chains[c]), 8) }
             }
         }
