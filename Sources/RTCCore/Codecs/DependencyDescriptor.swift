@@ -71,19 +71,33 @@ public struct DependencyDescriptor: Sendable, Equatable {
                                      templateID: UInt8(b0 & 0x3F), frameNumber: UInt16(try r.readBits(16)))
         guard bytes.count > 3 else { return d }
         let flags = try r.readBits(5)
-        var attached: FrameDependencyStructure?
-        let counts: (dt: Int, chains: Int)
-        if flags & 0x10 != 0 {
-            let parsed = try FrameDependencyStructure.parse(&r)
-            counts = (parsed.decodeTargetCount, parsed.chainCount)
-            attached = parsed
-            d.hasStructure = true
-        } else if structure.templateCount > 0 {
-            counts = (structure.decodeTargetCount, structure.chainCount)
-        } else {
+        if flags & 0x10 != 0 { return try parseCarryingStructure(&r, d, flags: flags, structure: &structure) }
+        guard structure.templateCount > 0 else {
             d.missingStructure = true
             return d
         }
+        try parseFrameFields(&r, &d, flags: flags, decodeTargets: structure.decodeTargetCount, chains: structure.chainCount)
+        return d
+    }
+
+    /// A packet with a structure: the structure replaces `structure` once everything parsed.
+    @inline(never)
+    static func parseCarryingStructure(
+        _ r: inout BitReader, _ descriptor: DependencyDescriptor, flags: UInt32, structure: inout FrameDependencyStructure
+    ) throws(ParseError) -> DependencyDescriptor {
+        var d = descriptor
+        let parsed = try FrameDependencyStructure.parse(&r)
+        d.hasStructure = true
+        try parseFrameFields(&r, &d, flags: flags, decodeTargets: parsed.decodeTargetCount, chains: parsed.chainCount)
+        structure = parsed
+        return d
+    }
+
+    /// The active decode targets and custom fields after the flags (and structure).
+    static func parseFrameFields(
+        _ r: inout BitReader, _ d: inout DependencyDescriptor, flags: UInt32, decodeTargets: Int, chains: Int
+    ) throws(ParseError) {
+        let counts = (dt: decodeTargets, chains: chains)
         if flags & 0x08 != 0 {
             d.activeDecodeTargets = try r.readBits(counts.dt)
         }
@@ -111,8 +125,6 @@ public struct DependencyDescriptor: Sendable, Equatable {
             for _ in 0..<counts.chains { chains.append(UInt8(try r.readBits(8))) }
             d.customChainDiffs = chains
         }
-        if let attached { structure = attached }
-        return d
     }
 
     /// Writes the descriptor. `structure` is the one in force (needed for the sizes of the
@@ -133,21 +145,23 @@ public struct DependencyDescriptor: Sendable, Equatable {
         try bits.writeBits(UInt32(templateID & 0x3F), 6)
         try bits.writeBits(UInt32(frameNumber), 16)
         if extended {
-            guard let s = structure, s.templateCount > 0 else { throw WriteError(.av1, .valueOutOfRange) }
+            // Optional chaining reads the counts without copying the structure.
+            guard (structure?.templateCount ?? 0) > 0, let dtCount = structure?.decodeTargetCount,
+                  let chainCount = structure?.chainCount else { throw WriteError(.av1, .valueOutOfRange) }
             try bits.writeBit(attachStructure)
             try bits.writeBit(activeDecodeTargets != nil)
             try bits.writeBit(customDecodeTargetIndications != nil)
             try bits.writeBit(customFrameDiffs != nil)
             try bits.writeBit(customChainDiffs != nil)
-            if attachStructure { try s.write(&bits) }
+            if attachStructure { try structure?.write(&bits) }
             if let mask = activeDecodeTargets {
-                guard s.decodeTargetCount >= 32 || mask >> UInt32(s.decodeTargetCount) == 0 else {
+                guard dtCount >= 32 || mask >> UInt32(dtCount) == 0 else {
                     throw WriteError(.av1, .valueOutOfRange)
                 }
-                try bits.writeBits(mask, s.decodeTargetCount)
+                try bits.writeBits(mask, dtCount)
             }
             if let dtis = customDecodeTargetIndications {
-                guard dtis.count == s.decodeTargetCount else { throw WriteError(.av1, .valueOutOfRange) }
+                guard dtis.count == dtCount else { throw WriteError(.av1, .valueOutOfRange) }
                 for dt in 0..<dtis.count { try bits.writeBits(UInt32(dtis[dt].rawValue), 2) }
             }
             if let diffs = customFrameDiffs {
@@ -161,7 +175,7 @@ public struct DependencyDescriptor: Sendable, Equatable {
                 try bits.writeBits(0, 2)
             }
             if let chains = customChainDiffs {
-                guard chains.count == s.chainCount else { throw WriteError(.av1, .valueOutOfRange) }
+                guard chains.count == chainCount else { throw WriteError(.av1, .valueOutOfRange) }
                 for c in 0..<chains.count { try bits.writeBits(UInt32(chains[c]), 8) }
             }
         }

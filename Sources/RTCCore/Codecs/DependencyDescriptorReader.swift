@@ -41,32 +41,37 @@ public struct DependencyDescriptorReader: Sendable {
     /// - Throws: the ``ParseError`` of ``DependencyDescriptor/parse(_:structure:)``; the
     ///   stored state is then unchanged.
     public mutating func read(_ bytes: UnsafeRawBufferPointer) throws(ParseError) -> Result {
+        if bytes.count > 3, bytes[3] & 0x80 != 0 { return try readWithStructure(bytes) }
+        // The common packet: no structure, parsed against the stored one in place.
+        let d = try DependencyDescriptor.parse(bytes, structure: &structure)
+        if let mask = d.activeDecodeTargets { activeDecodeTargets = mask }
+        return finish(d)
+    }
+
+    /// A packet carrying a structure (key frames): parsed into a copy, so that a structure equal
+    /// to the stored one (sent again on every key frame) does not bump the generation, and a
+    /// malformed one changes nothing.
+    @inline(never)
+    private mutating func readWithStructure(_ bytes: UnsafeRawBufferPointer) throws(ParseError) -> Result {
         let had = hasStructure
-        var candidate: FrameDependencyStructure?
-        let d: DependencyDescriptor
-        if bytes.count > 3, bytes[3] & 0x80 != 0 {
-            // The packet carries a structure: parse into a copy, so that a structure equal to
-            // the stored one (sent again on every key frame) does not bump the generation.
-            var s = structure
-            d = try DependencyDescriptor.parse(bytes, structure: &s)
-            candidate = s
-        } else {
-            d = try DependencyDescriptor.parse(bytes, structure: &structure)
-        }
-        if let c = candidate {
-            if !had || c != structure {
-                structure = c
-                structureGeneration &+= 1
-            }
+        var s = structure
+        let d = try DependencyDescriptor.parse(bytes, structure: &s)
+        if !had || s != structure {
+            structure = s
+            structureGeneration &+= 1
         }
         if let mask = d.activeDecodeTargets {
             activeDecodeTargets = mask
-        } else if d.hasStructure {
+        } else {
             // A.8.2: a new structure makes every decode target active.
             let n = structure.decodeTargetCount
             activeDecodeTargets = n >= 32 ? UInt32.max : (UInt32(1) << UInt32(n)) &- 1
         }
-        let frame = structure.frameInfo(for: d)
+        return finish(d)
+    }
+
+    private mutating func finish(_ d: DependencyDescriptor) -> Result {
+        let frame = structure.frameInfoInPlace(for: d)
         if frame == nil { unresolvedPackets &+= 1 }
         return Result(descriptor: d, frame: frame)
     }

@@ -38,7 +38,21 @@ extension FrameDependencyStructure {
             return nil
         }
         // templateIndex(forTemplateID:) returned an index below templateCount (≤ 64).
-        let t = templates[index]
+        return frameInfo(descriptor, index: index, template: templates[index])
+    }
+
+    /// As ``frameInfo(for:)``, reading the template in place (the per-packet path of
+    /// ``DependencyDescriptorReader``, which holds the structure mutably).
+    @inlinable
+    mutating func frameInfoInPlace(for descriptor: DependencyDescriptor) -> DependencyFrameInfo? {
+        guard !descriptor.missingStructure, let index = templateIndex(forTemplateID: descriptor.templateID) else {
+            return nil
+        }
+        return frameInfo(descriptor, index: index, template: templates.read(index))
+    }
+
+    @inlinable
+    func frameInfo(_ descriptor: DependencyDescriptor, index: Int, template t: FrameDependencyTemplate) -> DependencyFrameInfo {
         var info = DependencyFrameInfo(
             templateIndex: index, spatialID: Int(t.spatialID), temporalID: Int(t.temporalID),
             decodeTargetIndications: descriptor.customDecodeTargetIndications ?? t.decodeTargetIndications,

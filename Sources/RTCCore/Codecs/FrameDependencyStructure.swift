@@ -35,6 +35,10 @@ public struct FrameDependencyStructure: Sendable, Equatable {
     /// present in it, A.8.2 `decode_target_layers()`).
     @usableFromInline var targetSpatialIDs = InlineBytes32()
     @usableFromInline var targetTemporalIDs = InlineBytes32()
+    /// Per decode target, the templates present in it (bit i: template i's DTI is not
+    /// "not present"), derived; two words of 16 targets each.
+    @usableFromInline var presenceLow = InlineBytes32.Words16()
+    @usableFromInline var presenceHigh = InlineBytes32.Words16()
     /// Per spatial layer, the maximum render resolution (width << 16 | height), when present.
     @usableFromInline var renderSizes = InlineBytes32()
     public private(set) var hasResolutions = false
@@ -134,24 +138,36 @@ public struct FrameDependencyStructure: Sendable, Equatable {
                                height: Int(renderSizes[uint16: spatialID &* 2 &+ 1]) &+ 1)
     }
 
-    /// A.8.2 `decode_target_layers()`, and the maximum layer IDs.
+    /// The templates present in decode target `dt` (bit i: template i's DTI for it is not
+    /// "not present"); 0 out of range. Target A's frames are all in target B when
+    /// `present(A) & ~present(B) == 0`.
+    @inlinable
+    public func templatesPresent(inDecodeTarget dt: Int) -> UInt64 {
+        guard dt >= 0, dt < decodeTargetCount else { return 0 }
+        return dt < 16 ? presenceLow[dt] : presenceHigh[dt &- 16]
+    }
+
+    /// A.8.2 `decode_target_layers()`, the maximum layer IDs and the presence masks.
     mutating func deriveLayers() {
         maxSpatialID = 0
         maxTemporalID = 0
+        var masks = (InlineBytes32.Words16(), InlineBytes32.Words16())
+        var s = InlineBytes32()
+        var t = InlineBytes32()
         for i in 0..<templateCount {
-            maxSpatialID = max(maxSpatialID, Int(templates[i].spatialID))
-            maxTemporalID = max(maxTemporalID, Int(templates[i].temporalID))
-        }
-        for dt in 0..<decodeTargetCount {
-            var s: UInt8 = 0
-            var t: UInt8 = 0
-            for i in 0..<templateCount where templates[i].decodeTargetIndications[dt].isPresent {
-                s = max(s, templates[i].spatialID)
-                t = max(t, templates[i].temporalID)
+            let tmpl = templates.read(i)
+            maxSpatialID = max(maxSpatialID, Int(tmpl.spatialID))
+            maxTemporalID = max(maxTemporalID, Int(tmpl.temporalID))
+            for dt in 0..<decodeTargetCount where tmpl.decodeTargetIndications[dt].isPresent {
+                s[byte: dt] = max(s[byte: dt], tmpl.spatialID)
+                t[byte: dt] = max(t[byte: dt], tmpl.temporalID)
+                if dt < 16 { masks.0[dt] |= 1 << UInt64(i) } else { masks.1[dt &- 16] |= 1 << UInt64(i) }
             }
-            targetSpatialIDs[byte: dt] = s
-            targetTemporalIDs[byte: dt] = t
         }
+        targetSpatialIDs = s
+        targetTemporalIDs = t
+        presenceLow = masks.0
+        presenceHigh = masks.1
     }
 
     /// Parses `template_dependency_structure()` at the reader's position.
@@ -227,11 +243,12 @@ public struct FrameDependencyStructure: Sendable, Equatable {
     /// Writes `template_dependency_structure()`.
     func write(_ w: inout BitWriter) throws(WriteError) {
         guard templateCount >= 1, decodeTargetCount >= 1 else { throw WriteError(.av1, .valueOutOfRange) }
+        var templates = self.templates  // one copy, then read in place
         try w.writeBits(UInt32(templateIDOffset & 0x3F), 6)
         try w.writeBits(UInt32(decodeTargetCount &- 1), 5)
         for i in 0..<templateCount {
             if i > 0 {
-                guard let idc = Self.nextLayerIDC(templates[i &- 1], templates[i]) else {
+                guard let idc = Self.nextLayerIDC(templates.read(i &- 1), templates.read(i)) else {
                     throw WriteError(.av1, .valueOutOfRange)
                 }
                 try w.writeBits(idc, 2)
@@ -240,11 +257,11 @@ public struct FrameDependencyStructure: Sendable, Equatable {
         try w.writeBits(3, 2)
         for i in 0..<templateCount {
             for dt in 0..<decodeTargetCount {
-                try w.writeBits(UInt32(templates[i].decodeTargetIndications[dt].rawValue), 2)
+                try w.writeBits(UInt32(templates.read(i).decodeTargetIndications[dt].rawValue), 2)
             }
         }
         for i in 0..<templateCount {
-            for d in templates[i].frameDiffs {
+            for d in templates.read(i).frameDiffs {
                 guard d >= 1, d <= 16 else { throw WriteError(.av1, .valueOutOfRange) }
                 try w.writeBit(true)
                 try w.writeBits(UInt32(d &- 1), 4)
@@ -258,7 +275,7 @@ public struct FrameDependencyStructure: Sendable, Equatable {
             }
             for i in 0..<templateCount {
                 for c in 0..<chainCount {
-                    let d = templates[i].chainDiffs[c]
+                    let d = templates.read(i).chainDiffs[c]
                     guard d <= 15 else { throw WriteError(.av1, .valueOutOfRange) }
                     try w.writeBits(UInt32(d), 4)
                 }
@@ -277,7 +294,9 @@ public struct FrameDependencyStructure: Sendable, Equatable {
         guard a.templateIDOffset == b.templateIDOffset, a.decodeTargetCount == b.decodeTargetCount,
               a.chainCount == b.chainCount, a.templateCount == b.templateCount,
               a.hasResolutions == b.hasResolutions, a.maxSpatialID == b.maxSpatialID else { return false }
-        for i in 0..<a.templateCount where a.templates[i] != b.templates[i] { return false }
+        var ta = a.templates
+        var tb = b.templates
+        for i in 0..<a.templateCount where ta.read(i) != tb.read(i) { return false }
         for dt in 0..<a.decodeTargetCount where a.chain(protecting: dt) != b.chain(protecting: dt) { return false }
         for s in 0...a.maxSpatialID where a.resolution(spatialID: s) != b.resolution(spatialID: s) { return false }
         return true

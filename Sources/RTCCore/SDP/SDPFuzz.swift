@@ -18,6 +18,8 @@ public enum SDPFuzz {
             sink &+= sdp.fingerprints(for: m).count &+ (sdp.iceUfrag(for: m)?.utf8.count ?? 0)
             sink &+= (sdp.icePwd(for: m)?.utf8.count ?? 0) &+ (sdp.setup(for: m) == nil ? 0 : 1)
             sink &+= sdp.direction(for: m).sends ? 1 : 0
+            // Declared layer sizes and frame rates (imageattr, framerate, rid restrictions).
+            sink &+= m.declaredSendLayers.count &+ m.imageAttributes.count
         }
         sink &+= sdp.bundleMids.count
         let written = sdp.serialized()

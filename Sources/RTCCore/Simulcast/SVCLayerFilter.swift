@@ -42,6 +42,19 @@
 /// `frame_number` so every packet of a frame gets the same decision, and packets of the
 /// previous frame arriving late get that frame's decision.
 ///
+/// How the router uses it, per forwarded packet of an SVC stream:
+/// ```
+///  once per packet:   VP9 without DD: d = VP9PayloadDescriptor.parse(payload)
+///                     with DD:        r = stream.reader.read(dependency descriptor data)
+///                                     (one DependencyDescriptorReader per publisher stream)
+///  per subscription:  decision = sub.svc.filterVP9(d, timestamp: ts, marker: m)
+///                             or sub.svc.filter(r, reader: stream.reader, marker: m)
+///                     !decision.forward → sequence.drop(seq), count decision.dropReason
+///                     else write the copy with RTPRewrite(marker: decision.marker)
+///                     sub.svc.keyframeNeeded → a throttled PLI to the publisher
+///  on a source change (publisher restart, another simulcast encoding): sub.svc.reset()
+/// ```
+///
 /// ``keyframeNeeded`` tells the caller to ask the publisher (throttled) for a key frame:
 /// nothing forwarded yet, or a spatial up switch waiting for a key frame. Temporal up switches
 /// wait for the next switching-up point, which comes without asking.
@@ -89,7 +102,14 @@ public struct SVCLayerFilter: Sendable {
         ddUsesDescriptor ? (ddCurrent == nil ? nil : ddCurrentLayers) : vp9Current
     }
 
-    /// Changes the target; takes effect at the next allowed switch point.
+    /// Forgets what was forwarded: the next key frame starts the stream again. Call it when the
+    /// source changes (a publisher restart, another simulcast encoding).
+    public mutating func reset() {
+        self = SVCLayerFilter(target: target)
+    }
+
+    /// Changes the target; takes effect at the next allowed switch point (``keyframeNeeded``
+    /// reflects it after the next packet).
     public mutating func setTarget(_ layers: SVCLayers) {
         target = Self.clamped(layers)
         ddSelectionValid = false
@@ -109,6 +129,11 @@ public struct SVCLayerFilter: Sendable {
             keyframeNeeded = min(target.spatial, spatialLayerCount &- 1) > c.spatial
         }
     }
+
+    /// 5 s at 90 kHz: a timestamp this far behind the current picture is a new source.
+    static let restartGap: UInt32 = 450_000
+    /// Frames this far behind the last one are a new source.
+    static let frameRestartGap: UInt16 = 1_000
 
     /// True when RTP timestamp `a` is after `b` (RFC 3550 wrap-around).
     @inline(__always)
@@ -131,7 +156,8 @@ public struct SVCLayerFilter: Sendable {
         var switched = false
         let limits: SVCLayers?
         let inCurrentPicture: Bool
-        if !hasPicture || Self.isNewer(timestamp, pictureTimestamp) {
+        // A timestamp far behind the picture (a source that restarted) starts a new picture too.
+        if !hasPicture || Self.isNewer(timestamp, pictureTimestamp) || pictureTimestamp &- timestamp > Self.restartGap {
             // A new picture: apply down switches, and up switches the picture allows.
             previousTimestamp = pictureTimestamp
             previousLimits = vp9Current
@@ -215,10 +241,14 @@ public struct SVCLayerFilter: Sendable {
             return .drop(.unknownStructure)
         }
         if structureGeneration != ddGeneration {
-            // A new structure: decode target indices mean something else now.
+            // A new structure (a key frame, perhaps of a new encoder): decode target indices
+            // mean something else now, and frame numbers may restart.
             ddGeneration = structureGeneration
             ddCurrent = nil
             ddSelectionValid = false
+            hasLastFrame = false
+            hasPreviousFrame = false
+            forwardedFrames = FrameNumberWindow()
         }
         if !ddSelectionValid || activeDecodeTargets != ddMask {
             ddMask = activeDecodeTargets
@@ -229,7 +259,7 @@ public struct SVCLayerFilter: Sendable {
         let forward: Bool
         if hasLastFrame, fn == lastFrame {
             forward = lastFrameForward
-        } else if hasLastFrame, lastFrame &- fn < 0x8000 {
+        } else if hasLastFrame, lastFrame &- fn < Self.frameRestartGap {
             // An earlier frame arriving late.
             if hasPreviousFrame, fn == previousFrame {
                 forward = previousFrameForward
@@ -254,6 +284,23 @@ public struct SVCLayerFilter: Sendable {
         updateKeyframeNeeded()
         guard forward else { return .drop(ddCurrent == nil ? .notAKeyframe : .notInDecodeTarget) }
         return .forward(marker: marker || (d.endOfFrame && f.spatialID == ddCurrentLayers.spatial), switched: switched)
+    }
+
+    /// The decode targets this subscriber can decode from what it is sent: those whose frames
+    /// are all in the current decode target (bit i: decode target i), nil before the stream
+    /// started or outside dependency-descriptor mode. A.4 asks a sender that changes the
+    /// forwarded decode targets to signal them: write it as the descriptor's
+    /// `active_decode_targets_bitmask` on the first packet after a switch and on key frames, so
+    /// that receivers ignore the chains of decode targets they will not get (A.5).
+    public func decodableDecodeTargets(in structure: FrameDependencyStructure) -> UInt32? {
+        guard ddUsesDescriptor, let c = ddCurrent else { return nil }
+        let current = structure.templatesPresent(inDecodeTarget: c)
+        var mask: UInt32 = 0
+        for dt in 0..<min(structure.decodeTargetCount, 32)
+        where structure.templatesPresent(inDecodeTarget: dt) & ~current == 0 {
+            mask |= 1 << UInt32(dt)
+        }
+        return mask
     }
 
     /// The decode target for the target layers among the active ones.
@@ -297,10 +344,6 @@ public struct SVCLayerFilter: Sendable {
             if diff == 0 || forwardedFrames.contains(fn &- UInt16(diff)) { return true }
         }
         guard let c = ddCurrent else { return false }
-        for i in 0..<s.templateCount {
-            guard let t = s.template(at: i) else { continue }
-            if t.decodeTargetIndications[w].isPresent && !t.decodeTargetIndications[c].isPresent { return false }
-        }
-        return true
+        return s.templatesPresent(inDecodeTarget: w) & ~s.templatesPresent(inDecodeTarget: c) == 0
     }
 }

@@ -157,6 +157,21 @@ import Testing
         #expect(forwarded > 500)
     }
 
+    @Test func vp9SourceRestartWithEarlierTimestamps() {
+        var f = SVCLayerFilter(target: SVCLayers(spatial: 0, temporal: 2))
+        #expect(f.filterVP9(Self.vp9(t: 0, p: false), timestamp: 2_000_000, marker: true).forward)
+        #expect(f.filterVP9(Self.vp9(t: 2, u: true), timestamp: 2_003_000, marker: true).forward)
+        // The publisher restarted: timestamps 10 s behind are new pictures, not late packets.
+        let d = f.filterVP9(Self.vp9(t: 1, u: true), timestamp: 1_100_000, marker: true)
+        #expect(d.forward)
+        #expect(f.filterVP9(Self.vp9(t: 1, u: true), timestamp: 1_103_000, marker: true).forward)
+        // reset(): back to waiting for a key frame.
+        f.reset()
+        #expect(f.keyframeNeeded && f.current == nil && f.target == SVCLayers(spatial: 0, temporal: 2))
+        #expect(f.filterVP9(Self.vp9(t: 0), timestamp: 1_106_000, marker: true).dropReason == .notAKeyframe)
+        #expect(f.filterVP9(Self.vp9(t: 0, p: false), timestamp: 1_109_000, marker: true).forward)
+    }
+
     // MARK: Dependency descriptor
 
     /// L3T3 full SVC from A.10.2.2, three frames per picture (S0, S1, S2), pictures T0 T2 T1 T2.
@@ -191,7 +206,7 @@ import Testing
         }
     }
 
-    @Test func ddL3T3SwitchesDownAtOnceAndUpInSpaceOnAKeyframe() {
+    @Test func ddL3T3SwitchesDownAtOnceAndUpInSpaceOnAKeyframe() throws {
         var stream = L3T3Stream()
         var f = SVCLayerFilter()
         #expect(stream.picture(&f, 0).allSatisfy { !$0.0 })  // no structure yet
@@ -209,6 +224,14 @@ import Testing
             #expect(r.map(\.0) == [true, false, false] && r[0].1)
         }
         #expect(f.current == SVCLayers(spatial: 0, temporal: 2))
+        // What this subscriber can decode: QVGA 30, 15, 7.5 fps (decode targets 6, 7, 8); the
+        // descriptor written with it as the active decode targets.
+        let mask = try #require(f.decodableDecodeTargets(in: stream.structure))
+        #expect(mask == 0b1_1100_0000)
+        var d = DependencyDescriptor(startOfFrame: true, endOfFrame: true, templateID: 2, frameNumber: 27)
+        d.activeDecodeTargets = mask
+        var r2 = stream.reader
+        #expect(try D.read(&r2, try D.write(d, structure: stream.structure)).get().descriptor.activeDecodeTargets == mask)
         // Back to HD: the S2 switch frames refer to S1/S2 frames not forwarded: a key frame.
         f.setTarget(SVCLayers(spatial: 2, temporal: 2))
         for p in 9..<13 { #expect(stream.picture(&f, p).map(\.0) == [true, false, false]) }
@@ -256,6 +279,23 @@ import Testing
         }
         // 7.5 fps: 0, 4; 30 fps asked at 6 (T1 template 3 has S for 30 fps): 6, 7, …; 7.5 at 12.
         #expect(forwarded == [0, 4, 6, 7, 8, 9, 10, 11, 12])
+    }
+
+    @Test func ddNewStructureWithRestartedFrameNumbers() throws {
+        var stream = L3T3Stream()
+        var f = SVCLayerFilter()
+        for p in 1000..<1004 { _ = stream.picture(&f, p, key: p == 1000) }
+        #expect(f.current == SVCLayers(spatial: 2, temporal: 2))
+        // A new encoder: another structure (offset 20), frame numbers from 0.
+        var reader = stream.reader
+        let s = D.l1t3(offset: 20)
+        let key = DependencyDescriptor(startOfFrame: true, endOfFrame: true, templateID: 20, frameNumber: 0)
+        let r = try D.read(&reader, try D.write(key, structure: s, attach: true)).get()
+        #expect(f.filter(r, reader: reader, marker: true).forward)
+        #expect(f.current == SVCLayers(spatial: 0, temporal: 2))
+        let next = DependencyDescriptor(startOfFrame: true, endOfFrame: true, templateID: 23, frameNumber: 1)
+        let r2 = try D.read(&reader, try D.write(next, structure: nil)).get()
+        #expect(f.filter(r2, reader: reader, marker: true).forward)
     }
 
     @Test func ddLostStructureAndGarbageNeverTrap() throws {
