@@ -266,7 +266,7 @@ public final class Publication {
                 s.sequence.sync(to: header.sequenceNumber)
                 s.timestamp.sync()
                 s.vp8.sync()
-                s.svc = SVCLayerFilter(target: s.svc.target)
+                s.svc.reset()
                 requestKeyframe(layer: w)
             }
         }
@@ -281,7 +281,7 @@ public final class Publication {
                 s.sequence.sync(to: header.sequenceNumber)
                 s.timestamp.sync()
                 s.vp8.sync()
-                s.svc = SVCLayerFilter(target: s.svc.target)
+                s.svc.reset()
             } else if s.currentLayer == nil || !codec.needsKeyframeToStart {
                 s.drops.count(.notAKeyframe)
                 requestKeyframe(layer: layer)

@@ -123,7 +123,11 @@ public struct SVCLayerFilter: Sendable {
     private mutating func updateKeyframeNeeded() {
         if ddUsesDescriptor {
             guard ddCurrent != nil else { keyframeNeeded = true; return }
-            keyframeNeeded = ddWanted != nil && ddWanted != ddCurrent && ddWantedLayers.spatial > ddCurrentLayers.spatial
+            // Another spatial layer, up or down: in K-SVC (L3T3_KEY, what browsers send) the
+            // frames of the wanted target's chain were not forwarded, so even a switch down
+            // waits for a key frame. In full SVC the switch down happens at the next frame,
+            // which clears this again.
+            keyframeNeeded = ddWanted != nil && ddWanted != ddCurrent && ddWantedLayers.spatial != ddCurrentLayers.spatial
         } else {
             guard let c = vp9Current else { keyframeNeeded = true; return }
             keyframeNeeded = min(target.spatial, spatialLayerCount &- 1) > c.spatial

@@ -45,6 +45,12 @@ import Testing
     /// dependency descriptor (`useDD`) or the VP9 payload descriptor.
     static func run(_ packets: [Packet], target: SVCLayers, useDD: Bool,
                     switchTo later: SVCLayers? = nil, at switchIndex: Int = 0) -> Outcome {
+        var f = SVCLayerFilter()
+        return run(packets, target: target, useDD: useDD, switchTo: later, at: switchIndex, filterAfter: &f)
+    }
+
+    static func run(_ packets: [Packet], target: SVCLayers, useDD: Bool, switchTo later: SVCLayers?,
+                    at switchIndex: Int, filterAfter: inout SVCLayerFilter) -> Outcome {
         var filter = SVCLayerFilter(target: target)
         var index = 0
         var switchedAt: UInt32?
@@ -58,8 +64,10 @@ import Testing
                 filter.setTarget(l)
                 switchedAt = p.header.timestamp
             }
-            // The picture in flight at the change finishes as it started: count from the next.
-            if let t = switchedAt, p.header.timestamp != t {
+            // The picture in flight at the change finishes as it started: count from the next
+            // (with the dependency descriptor, K-SVC: from the next key frame).
+            let isKey = p.dd.map { r in r.count > 3 && p.bytes[r.lowerBound + 3] & 0x80 != 0 } ?? false
+            if let t = switchedAt, useDD ? isKey : p.header.timestamp != t {
                 out = Outcome()
                 lastTS = nil
                 switchedAt = nil
@@ -91,6 +99,7 @@ import Testing
                 out.layers.insert(layer)
             }
         }
+        filterAfter = filter
         return out
     }
 
@@ -135,22 +144,31 @@ import Testing
         }
     }
 
-    /// Switching mid-stream, down and (on a later keyframe) up, as the router does it for VP9
-    /// (the payload descriptor): what follows the change.
-    @Test func chromiumVP9SwitchesMidStream() throws {
-        let packets = try Self.videoPackets("chromium-vp9-svc", payloadType: 98)
-        let fixture = "chromium-vp9-svc", useDD = false
+    /// Switching mid-stream, down and (on a later key frame) up, as the router does it: VP9 by
+    /// its payload descriptor, AV1 by the dependency descriptor (in K-SVC a switch down waits
+    /// for a key frame too, and the filter asks for one).
+    @Test(arguments: [("chromium-vp9-svc", 98 as UInt8, false), ("chromium-av1-svc", 45, true)])
+    func chromiumSwitchesMidStream(fixture: String, payloadType: UInt8, useDD: Bool) throws {
+        let packets = try Self.videoPackets(fixture, payloadType: payloadType)
         // Up switches wait for a key picture: switch before the last one in the capture.
         let keys = packets.indices.filter { i in
             packets[i].bytes.withUnsafeBytes { raw in
-                (try? VP9PayloadDescriptor.parse(packets[i].header.payload(in: raw)))?.isKeyframe == true
+                if useDD {
+                    // A key frame carries the structure (the template dependency structure bit).
+                    guard let r = packets[i].dd, r.count > 3 else { return false }
+                    return raw[r.lowerBound + 3] & 0x80 != 0 && raw[r.lowerBound] & 0x80 != 0
+                }
+                return (try? VP9PayloadDescriptor.parse(packets[i].header.payload(in: raw)))?.isKeyframe == true
             }
         }
         #expect(keys.count >= 2)
         let at = max(1, (keys.last ?? 0) - 50)
         for (from, to) in [((2, 2), (0, 2)), ((2, 2), (1, 0)), ((0, 2), (2, 2)), ((1, 1), (2, 2))] {
+            var filterAfter = SVCLayerFilter()
             let o = Self.run(packets, target: SVCLayers(spatial: from.0, temporal: from.1), useDD: useDD,
-                             switchTo: SVCLayers(spatial: to.0, temporal: to.1), at: at)
+                             switchTo: SVCLayers(spatial: to.0, temporal: to.1), at: at, filterAfter: &filterAfter)
+            // Switched by the end, so nothing more is asked for.
+            #expect(!filterAfter.keyframeNeeded, "\(from)→\(to)")
             #expect(o.layers.contains { $0[0] == to.0 }, "S\(from)→S\(to): \(o.layers)")
             if to.0 < from.0 {
                 #expect(o.layers.allSatisfy { $0[0] <= to.0 && $0[1] <= to.1 }, "\(from)→\(to): \(o.layers)")
