@@ -25,6 +25,10 @@ if [ -d "$CORPORA" ]; then CORPUS_ARGS=(--corpora "$CORPORA"); else echo "fuzz: 
 echo "== parse rates and heap allocations per parse (release; fails if RTP parsing allocates)"
 .build/release/rtc-bench parse --count 1000000
 
+echo "== SRTP backends side by side (release; fails if the OpenSSL backend allocates per packet)"
+.build/release/rtc-bench crypto --count 50000 --srtp-backend openssl --max-allocs-per-packet 0
+.build/release/rtc-bench crypto --count 20000 --srtp-backend libsrtp
+
 echo "== forwarding-path replay (release; fails on a lost packet or allocations over the threshold)"
 bash scripts/bench.sh
 echo "== every captured publisher fixture through the router (each packet accounted for)"
@@ -37,4 +41,4 @@ done
 echo "== interop with real peers (aiortc, Chromium) in a private network namespace"
 bash scripts/interop.sh all
 
-echo "tests: $((passed + 4)) passed, 0 failed"
+echo "tests: $((passed + 6)) passed, 0 failed (swift tests + fuzz, parse, crypto, replay gate, fixture replays, interop)"
