@@ -121,6 +121,11 @@ final class SFUParticipant {
     /// The publisher's RTX SSRC for a media SSRC, from its SDP (`a=ssrc-group:FID`).
     var rtxForMedia: [SSRC: SSRC] = [:]
     @exclusivity(unchecked) var keyframeThrottles: [KeyframeRequestThrottle] = []
+    /// Transport-wide feedback to the publisher (it negotiated transport-cc), created on its
+    /// first packet with a transport-wide sequence number.
+    @exclusivity(unchecked) var transportFeedback: TWCCFeedbackGenerator?
+    /// Otherwise, the receive-side estimate of its uplink for REMB (from abs-send-time).
+    @exclusivity(unchecked) var receiveEstimator: ReceiveSideBandwidthEstimator?
     // Subscribing
     var sections: [SFUSubscriberSection] = []
     var offerSections: [SDPOfferSection] = []

@@ -39,6 +39,7 @@ extension SFURouter {
         case .rtp(let header, let values, let length):
             stats.rtpIn &+= 1
             if id.role == .publisher {
+                publisherArrival(p, header, values, length: length, now: now)
                 forward(header, values, buffer: buffer, length: length, from: p, now: now)
             } else {
                 stats.unroutable &+= 1

@@ -76,7 +76,8 @@ extension SFURouter {
                 let rr = ReceiverReport(ssrc: p.rtcpSSRC, reports: Array(blocks.prefix(31)))
                 sendRTCP(on: c) { w throws(WriteError) in try rr.write(to: &w) }
             }
-            if let bitrate = configuration.publisherBitrate, p.tracks.contains(where: { $0.kind == .video }) {
+            if let bitrate = configuration.publisherBitrate, !hasUplinkEstimate(p),
+               p.tracks.contains(where: { $0.kind == .video }) {
                 sendREMB(p, bitrate: bitrate)
             }
             // Only publishers that sent media in this window are reported.

@@ -77,6 +77,7 @@ extension SFURouter {
                 }
             }
         }
+        if let due = nextCongestionService, now >= due { serviceCongestion(now: now) }
         if let r = nextReport, now >= r {
             report(now: now)
             nextReport = now + configuration.reportInterval
@@ -87,6 +88,7 @@ extension SFURouter {
     func computeTimeout() -> (Instant, SFUTimeoutReason)? {
         var best: (Instant, SFUTimeoutReason)? = nextReport.map { ($0, .report) }
         if let n = nextNackService, best.map({ n < $0.0 }) ?? true { best = (n, .nack) }
+        if let n = nextCongestionService, best.map({ n < $0.0 }) ?? true { best = (n, .publisherFeedback) }
         for p in participants.compactMap({ $0 }) {
             for c in [p.publisher, p.subscriber].compactMap({ $0 }) {
                 if let (t, r) = c.peer.nextTimeout(), best.map({ t < $0.0 }) ?? true { best = (t, .peer(c.id, r)) }

@@ -37,10 +37,14 @@ public final class SFURouter {
         public var egressSlots: Int
         /// Active speaker every interval, quality every other one.
         public var reportInterval: Duration
-        /// Sent to every video publisher as REMB each second, until the router runs
-        /// congestion control (without feedback a browser never sends its top simulcast
-        /// layer); nil: none.
+        /// The most a video publisher is told it may send by REMB: the cap of the REMB
+        /// estimate for publishers without transport-cc, and the REMB sent each second to a
+        /// publisher that gives nothing to estimate from (without feedback a browser never
+        /// sends its top simulcast layer); nil: no cap, and no REMB for the latter.
         public var publisherBitrate: UInt64?
+        /// How often transport-wide feedback goes to publishers that negotiated transport-cc
+        /// (draft-holmer-rmcat-transport-wide-cc-extensions-01: 50–100 ms).
+        public var transportFeedbackInterval: Duration
         /// Maps the caller's clock to NTP wall-clock time for Sender Reports (RFC 3550 §4);
         /// any consistent mapping gives lip sync and RTT, the real one gives receivers
         /// meaningful `remote-outbound-rtp` times.
@@ -53,9 +57,8 @@ public final class SFURouter {
         public var srtpBackend: SRTPBackend
 
         public init(certificate: DTLSCertificate, hostAddresses: [ICEHostAddress], seed: UInt64 = 1,
-                    publisherExtensions: [String] = SDPHeaderExtensionIDs.routerURIs.filter {
-                        $0 != SDPExtensionURI.transportWideCC
-                    },
+                    publisherExtensions: [String] = SDPHeaderExtensionIDs.routerURIs,
+                    transportFeedbackInterval: Duration = .milliseconds(50),
                     keyframeRequestInterval: Duration = .milliseconds(500), egressSlots: Int = 2_048,
                     reportInterval: Duration = .milliseconds(500), publisherBitrate: UInt64? = 2_500_000,
                     ntpClock: NTPClock = NTPClock(unixNanosecondsAtZero: 0), retransmissionPackets: Int = 512,
@@ -65,6 +68,7 @@ public final class SFURouter {
             self.hostAddresses = hostAddresses
             self.seed = seed
             self.publisherExtensions = publisherExtensions
+            self.transportFeedbackInterval = transportFeedbackInterval
             self.keyframeRequestInterval = keyframeRequestInterval
             self.egressSlots = egressSlots
             self.reportInterval = reportInterval
@@ -113,6 +117,8 @@ public final class SFURouter {
     var retiredDrops = ForwardingDrops()
     /// When a NACK generator next has something due (nil: none).
     var nextNackService: Instant?
+    /// The earliest transport-wide feedback or REMB due to a publisher.
+    var nextCongestionService: Instant?
     /// Sees every decrypted packet received and every packet before it is protected (for
     /// `--capture`); nil costs one check per packet.
     public var tap: ((SFUConnectionID, UnsafeRawBufferPointer, SFUTapDirection) -> Void)? {

@@ -171,6 +171,8 @@ public enum SFUTimeoutReason: Sendable, Hashable {
     case report
     /// A NACK (or its retry) to a publisher is due.
     case nack
+    /// Transport-wide feedback or an estimated REMB to a publisher is due.
+    case publisherFeedback
 }
 
 /// A refused API call.
@@ -219,6 +221,9 @@ public struct SFURouterStats: Sendable, Hashable {
     public var nacksSent: UInt64 = 0
     public var nacksReceived: UInt64 = 0
     public var retransmissionsSent: UInt64 = 0
+    /// Transport-wide feedback packets and estimated REMBs sent to publishers.
+    public var transportFeedbackSent: UInt64 = 0
+    public var rembSent: UInt64 = 0
     /// Datagrams the transports dropped, by ``PeerDropReason`` (`allCases` order).
     public var peerDrops = [UInt64](repeating: 0, count: PeerDropReason.allCases.count)
     public init() {}

@@ -66,6 +66,12 @@ final class RouterTestClient {
     var realSender: SyntheticVP8Sender?
     var simulcastSenders: [SyntheticVP8Sender] = []
     var twcc: UInt16 = 1
+    /// The synthetic audio/video packets carry abs-send-time (a publisher without
+    /// transport-cc, like aiortc): the router estimates its uplink for REMB.
+    var sendsAbsSendTime = false
+    var absSendTimeExtensionID: UInt8 = 0
+    /// Virtual send time of the next synthetic packet (for abs-send-time).
+    var sendClock = Instant.zero
     /// Decoding what arrives (libvpx): per SSRC a depacketizer and a decoder.
     var decodes = false
     var depacketizers: [UInt32: VP8Depacketizer] = [:]
@@ -157,10 +163,16 @@ final class RouterTestClient {
     func packet(pt: UInt8, seq: UInt16, ts: UInt32, ssrc: UInt32, mid: String, payload: [UInt8],
                 marker: Bool = false, audioLevel: UInt8? = nil) -> [UInt8] {
         let level: [UInt8] = audioLevel.map { [audioLevelExtensionID << 4, $0 & 0x7F] } ?? [0, 0]
+        var ast: [UInt8] = []
+        if sendsAbsSendTime, absSendTimeExtensionID != 0 {
+            // 6.18 fixed-point seconds, 24 bits.
+            let v = UInt32(truncatingIfNeeded: (sendClock.nanoseconds << 18) / 1_000_000_000) & 0xFF_FFFF
+            ast = [absSendTimeExtensionID << 4 | 2, UInt8(v >> 16), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]
+        }
         var p: [UInt8] = [0x90, (marker ? 0x80 : 0) | pt, UInt8(seq >> 8), UInt8(seq & 0xFF),
                           UInt8(ts >> 24), UInt8((ts >> 16) & 0xFF), UInt8((ts >> 8) & 0xFF), UInt8(ts & 0xFF),
                           UInt8(ssrc >> 24), UInt8((ssrc >> 16) & 0xFF), UInt8((ssrc >> 8) & 0xFF), UInt8(ssrc & 0xFF),
-                          0xBE, 0xDE, 0x00, 0x01, midExtensionID << 4, mid.utf8.first ?? 0x30] + level
+                          0xBE, 0xDE, 0x00, ast.isEmpty ? 0x01 : 0x02, midExtensionID << 4, mid.utf8.first ?? 0x30] + level + ast
         p += payload
         return p
     }
@@ -440,6 +452,11 @@ final class RouterTestWorld {
            let id = SDPHeaderExtensionIDs.wireID(e.id) {
             c.audioLevelExtensionID = id
         }
+        if let n = pub.negotiated,
+           let e = n.media.first?.extMaps.first(where: { $0.uri == SDPExtensionURI.absSendTime }),
+           let id = SDPHeaderExtensionIDs.wireID(e.id) {
+            c.absSendTimeExtensionID = id
+        }
         if c.simulcast, let video = pub.negotiated?.media.first(where: { $0.kind == .video }) {
             var map = RTPExtensionMap()
             for e in video.extMaps { if let id = SDPHeaderExtensionIDs.wireID(e.id) { map.register(uri: e.uri, id: id) } }
@@ -562,7 +579,10 @@ final class RouterTestWorld {
             if deliver() { continue }
             if media, now >= nextMedia {
                 tick += 1
-                for c in clients { c.sendMedia(tick: tick) }
+                for c in clients {
+                    c.sendClock = now
+                    c.sendMedia(tick: tick)
+                }
                 nextMedia = now + .milliseconds(20)
                 continue
             }

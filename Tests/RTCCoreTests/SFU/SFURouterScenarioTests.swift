@@ -515,3 +515,72 @@ import Testing
         #expect(world.router.publication(of: track.id)?.layerCount == 3)
     }
 }
+
+/// Congestion feedback to publishers: transport-wide feedback to one that negotiated
+/// transport-cc (its own estimator sizes its uplink), REMB from a receive-side estimate to one
+/// that sends only abs-send-time, and the fixed REMB allowance to one that gives neither.
+@Suite struct SFURouterPublisherFeedbackTests {
+    static func parsed(_ packets: [[UInt8]]) -> [RTCPPacket] {
+        packets.flatMap { bytes in
+            bytes.withUnsafeBytes { raw -> [RTCPPacket] in
+                var it = RTCPCompoundIterator(raw, paddingPolicy: .anyPacket)
+                var out: [RTCPPacket] = []
+                while let slice = try? it.next() { if let p = try? RTCPPacket.parse(slice) { out.append(p) } }
+                return out
+            }
+        }
+    }
+
+    @Test func transportCCPublisherGetsFeedbackEvery50ms() throws {
+        let world = RouterTestWorld()
+        let pub = try world.join(realVideo: true)
+        try world.join(publish: false)
+        world.run(for: .seconds(2))
+        let before = Self.parsed(pub.rtcpReceivedOnPublisher).count
+        let sentBefore = pub.twcc
+        world.run(for: .seconds(4), media: true)
+        let all = Self.parsed(pub.rtcpReceivedOnPublisher).dropFirst(before)
+        let feedback = all.compactMap { p -> TransportWideCongestionControl? in
+            if case .transportWideCongestionControl(let f) = p { return f } else { return nil }
+        }
+        // 4 s at one feedback per 50 ms (while packets arrive).
+        #expect(feedback.count >= 60 && feedback.count <= 90, "\(feedback.count) feedback packets")
+        var received = Set<UInt16>()
+        for f in feedback {
+            var it = f.makePacketIterator()
+            while let r = it.next() { if r.isReceived { received.insert(r.sequenceNumber.rawValue) } }
+        }
+        let sent = Set((sentBefore..<pub.twcc).map { $0 })
+        // Everything sent was reported received (no loss on this link), but the last 50 ms.
+        #expect(sent.subtracting(received).count <= 20, "\(sent.subtracting(received).count) of \(sent.count) not reported")
+        // Feedback counts follow each other; no REMB for it.
+        let counts = feedback.map(\.feedbackPacketCount)
+        #expect(zip(counts, counts.dropFirst()).allSatisfy { $1 == $0 &+ 1 })
+        #expect(!all.contains { if case .receiverEstimatedMaximumBitrate = $0 { return true } else { return false } })
+        #expect(world.router.stats.transportFeedbackSent >= UInt64(feedback.count))
+    }
+
+    static func rembs(_ c: RouterTestClient) -> [UInt64] {
+        parsed(c.rtcpReceivedOnPublisher).compactMap { p in
+            if case .receiverEstimatedMaximumBitrate(let r) = p { return r.bitrate } else { return nil }
+        }
+    }
+
+    @Test func absSendTimePublisherGetsAnEstimatedREMB() throws {
+        let world = RouterTestWorld()
+        let pub = try world.join()
+        pub.sendsAbsSendTime = true
+        let plain = try world.join()
+        world.run(for: .seconds(2))
+        world.run(for: .seconds(6), media: true)
+        let estimated = Self.rembs(pub)
+        // From the receive-side estimate: it starts low and grows while nothing is congested;
+        // never the fixed allowance, never above it.
+        #expect(estimated.count >= 5, "\(estimated)")
+        #expect(estimated.allSatisfy { $0 < 2_500_000 }, "\(estimated)")
+        #expect((estimated.last ?? 0) > (estimated.first ?? .max), "\(estimated)")
+        #expect(world.router.stats.rembSent >= UInt64(estimated.count))
+        // A publisher with neither transport-cc nor abs-send-time gets the allowance.
+        #expect(Self.rembs(plain).contains(2_500_000))
+    }
+}
