@@ -372,6 +372,13 @@ public final class Publication {
 
     // MARK: - Layer sizes
 
+    /// A layer's size as the publisher's SDP declared it (a rid's max-width/max-height, or
+    /// `imageattr`): kept until a keyframe says otherwise.
+    public func declareSize(layer: Int, width: Int, height: Int) {
+        guard layer >= 0, layer < layerSizes.count, layerSizes[layer] == nil else { return }
+        learnSize(layer: layer, width: width, height: height)
+    }
+
     private func learnSize(layer: Int, width: Int, height: Int) {
         guard layer >= 0, layer < layerSizes.count, width > 0, height > 0 else { return }
         if layerSizes[layer].map({ $0.width != width || $0.height != height }) ?? true {

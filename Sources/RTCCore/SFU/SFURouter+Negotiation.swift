@@ -84,6 +84,16 @@ extension SFURouter {
                                               layerCount: layers, sourceMap: map)
                 let t = SFUTrack(id: trackID, publisher: id, kind: kind, publisherMid: m.mid, rids: rids,
                                  publication: publication, capability: Self.subscriberCapability(codec, kind: kind))
+                // What the offer declares per layer (rid restrictions, imageattr, framerate)
+                // stands until keyframes and timestamps measure it.
+                if kind == .video, let section = offer.media.first(where: { $0.mid == m.mid }) {
+                    let declared = section.declaredSendLayers
+                    for (layer, d) in declared.enumerated() where layer < layers {
+                        let l = d.rid.flatMap { r in rids.firstIndex(of: r) } ?? layer
+                        if let w = d.maxWidth, let h = d.maxHeight { publication.declareSize(layer: l, width: w, height: h) }
+                        if let fps = d.maxFrameRate, l < t.layers.count { t.layers[l].frameRate = fps }
+                    }
+                }
                 p.tracks.append(t)
                 newTracks.append(t)
                 index = p.tracks.count - 1
@@ -195,6 +205,9 @@ extension SFURouter {
 
     /// The frame rate measured over the last second for each layer of a track (video).
     public func frameRates(of id: SFUTrackID) -> [Double] { findTrack(id)?.frameRates ?? [] }
+    /// A track's layer sizes, lowest first (declared by its SDP, then measured from
+    /// keyframes); nil where unknown.
+    public func layerSizes(of id: SFUTrackID) -> [(width: Int, height: Int)?] { findTrack(id)?.publication.layerSizes ?? [] }
 
     /// A published track, by id.
     public func trackInfo(_ id: SFUTrackID) -> SFUTrackInfo? { findTrack(id)?.info }

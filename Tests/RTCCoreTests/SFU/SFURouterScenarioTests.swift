@@ -584,3 +584,31 @@ import Testing
         #expect(Self.rembs(plain).contains(2_500_000))
     }
 }
+
+/// What a publisher's SDP declares per simulcast layer (rid restrictions, RFC 8851) stands
+/// for its layer sizes and frame rates until media measures them.
+@Suite struct SFURouterDeclaredLayerTests {
+    @Test func ridRestrictionsGiveLayerSizesAndFrameRates() throws {
+        var text = String(decoding: try SDPTestSupport.fixtureBytes("chromium-offer-simulcast.sdp"), as: UTF8.self)
+        text = text.replacingOccurrences(of: "a=rid:q send\r\n", with: "a=rid:q send max-width=320;max-height=180;max-fps=15\r\n")
+        text = text.replacingOccurrences(of: "a=rid:h send\r\n", with: "a=rid:h send max-width=640;max-height=360\r\n")
+        #expect(text.contains("max-fps=15"))
+        let offer = try SessionDescription.parse(Array(text.utf8))
+        let router = SFURouter(configuration: .init(certificate: DTLSTestCertificates.bob,
+                                                    hostAddresses: [ICEHostAddress(base: RouterTestWorld.routerAddress)]))
+        let id = router.addParticipant(room: SFURoomID(1), publisherCredentials: RouterTestWorld.credentials("p"),
+                                       subscriberCredentials: RouterTestWorld.credentials("s"), now: .zero)
+        _ = try router.publish(offer: offer, from: id, now: .zero)
+        var video: SFUTrackInfo?
+        while let o = router.pollOutput() {
+            if case .event(.trackPublished(let t)) = o, t.kind == .video { video = t }
+        }
+        let track = try #require(video)
+        let sizes = router.layerSizes(of: track.id)
+        #expect(sizes.count == 3)
+        #expect(sizes[0]?.width == 320 && sizes[0]?.height == 180)
+        #expect(sizes[1]?.width == 640 && sizes[1]?.height == 360)
+        #expect(sizes[2] == nil)
+        #expect(router.frameRates(of: track.id).first == 15)
+    }
+}
