@@ -266,6 +266,7 @@ public final class Publication {
                 s.sequence.sync(to: header.sequenceNumber)
                 s.timestamp.sync()
                 s.vp8.sync()
+                s.vp9IDs.sync()
                 s.svc.reset()
                 requestKeyframe(layer: w)
             }
@@ -281,6 +282,7 @@ public final class Publication {
                 s.sequence.sync(to: header.sequenceNumber)
                 s.timestamp.sync()
                 s.vp8.sync()
+                s.vp9IDs.sync()
                 s.svc.reset()
             } else if s.currentLayer == nil || !codec.needsKeyframeToStart {
                 s.drops.count(.notAKeyframe)
@@ -302,6 +304,7 @@ public final class Publication {
         // SVC: only the spatial and temporal layers the subscriber wants, switching where the
         // stream allows it; the marker bit ends the highest spatial layer forwarded.
         var marker: Bool?
+        var vp9Out: (pictureID: UInt16, referenceDiffs: VP9ReferenceDiffs)?
         if dd != nil || vp9 != nil {
             let decision: SVCFilterDecision
             if let r = dd {
@@ -316,7 +319,9 @@ public final class Publication {
             if s.svc.keyframeNeeded, !keyframeRequested { requestKeyframe(layer: layer) }
             guard decision.forward else {
                 switch decision.dropReason {
-                case .temporalLayerNotSelected?: s.drops.count(.temporalLayerNotSelected)
+                case .temporalLayerNotSelected?:
+                    s.drops.count(.temporalLayerNotSelected)
+                    if let d = vp9 { s.vp9IDs.drop(d) }
                 case .notAKeyframe?, .unknownStructure?: s.drops.count(.notAKeyframe)
                 default: s.drops.count(.layerNotSelected)
                 }
@@ -324,6 +329,7 @@ public final class Publication {
                 return
             }
             if decision.marker != header.marker { marker = decision.marker }
+            if dd == nil, let d = vp9 { vp9Out = s.vp9IDs.map(d) }
         }
         // VP8: temporal layers above the subscriber's limit are dropped whole, and the
         // picture ID / TL0PICIDX stay continuous across drops and layer switches.
@@ -361,10 +367,14 @@ public final class Publication {
                 let payload = UnsafeMutableRawBufferPointer(rebasing: out[w.payloadOffset..<(w.payloadOffset &+ w.payloadLength)])
                 _ = d.rewriteFields(in: payload, pictureID: v.pictureID, tl0PicIdx: v.tl0PicIdx)
             }
+            if let v = vp9Out, let d = vp9, v.pictureID != d.pictureID || v.referenceDiffs != d.referenceDiffs {
+                let payload = UnsafeMutableRawBufferPointer(rebasing: out[w.payloadOffset..<(w.payloadOffset &+ w.payloadLength)])
+                VP9PictureIDRewriter.rewrite(payload, descriptor: d, pictureID: v.pictureID, referenceDiffs: v.referenceDiffs)
+            }
             s.forwardedPackets &+= 1
             s.forwardedBytes &+= UInt64(w.length)
             emit(s, ForwardedCopy(length: w.length, payloadOffset: w.payloadOffset, timestamp: ts,
-                                  pictureID: vp8Out?.pictureID, tl0PicIdx: vp8Out?.tl0PicIdx, marker: marker))
+                                  pictureID: vp8Out?.pictureID ?? nil, tl0PicIdx: vp8Out?.tl0PicIdx ?? nil, marker: marker))
         } catch {
             s.drops.count(.rewriteFailed)
         }

@@ -243,6 +243,7 @@ extension SFURouter {
             .write(packet: source, header: h, sourceMap: t.publication.sourceMap,
                    destinationMap: sub.destinationMap, into: original),
               Self.restoreVP8(e, in: original, written: w),
+              Self.restoreVP9(sub, codec: t.codec, in: original, written: w),
               let oh = try? RTPHeader.parse(UnsafeRawBufferPointer(rebasing: original[0..<w.length])),
               let written = try? sub.rtx?.write(original: UnsafeRawBufferPointer(rebasing: original[0..<w.length]),
                                                 header: oh, extensionMap: sub.destinationMap,
@@ -260,6 +261,18 @@ extension SFURouter {
         return (try? VP8PayloadDescriptor.rewrite(
             payload, pictureID: e.pictureID == 0xFFFF ? nil : e.pictureID,
             tl0PicIdx: e.tl0PicIdx == 0xFFFF ? nil : UInt8(truncatingIfNeeded: e.tl0PicIdx))) != nil
+    }
+
+    /// Puts back the VP9 picture ID and P_DIFFs the packet first carried (the subscription's
+    /// rewriter still knows the picture); true when there is nothing to restore.
+    static func restoreVP9(_ sub: Subscription, codec: TrackCodec, in packet: UnsafeMutableRawBufferPointer,
+                           written w: RTPWrittenPacket) -> Bool {
+        guard codec == .vp9 else { return true }
+        let payload = UnsafeMutableRawBufferPointer(rebasing: packet[w.payloadOffset..<(w.payloadOffset &+ w.payloadLength)])
+        guard let d = try? VP9PayloadDescriptor.parse(UnsafeRawBufferPointer(payload)),
+              let v = sub.vp9IDs.map(d) else { return true }
+        VP9PictureIDRewriter.rewrite(payload, descriptor: d, pictureID: v.pictureID, referenceDiffs: v.referenceDiffs)
+        return true
     }
 
     /// RTCP from a publisher: its Sender Reports (for our reports' LSR/DLSR and the

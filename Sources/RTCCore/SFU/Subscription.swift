@@ -31,6 +31,9 @@ public final class Subscription {
     /// VP8 picture ID and TL0PICIDX continuity (RFC 7741 §4.2) across switches and drops.
     @exclusivity(unchecked) var vp8 = VP8PictureIDRewriter()
     @exclusivity(unchecked) var timestamp: TimestampRewriter
+    /// VP9 picture IDs (and flexible-mode P_DIFFs) continuous across dropped pictures and
+    /// source switches.
+    @exclusivity(unchecked) var vp9IDs = VP9PictureIDRewriter()
     /// SVC (VP9, AV1): which spatial and temporal layers are forwarded.
     @exclusivity(unchecked) public internal(set) var svc = SVCLayerFilter()
     /// What was sent on this stream (for Sender Reports, RFC 3550 §6.4.1) and the round trip

@@ -177,3 +177,54 @@ import Testing
         }
     }
 }
+
+/// VP9 picture IDs stay continuous when whole pictures are dropped (temporal layers above
+/// the target), and flexible-mode P_DIFFs still reach the same reference pictures.
+@Suite struct VP9PictureIDContinuityTests {
+    @Test(arguments: [0, 1, 2])
+    func chromiumStreamAtTemporalTarget(temporal: Int) throws {
+        let packets = try SVCFixtureTests.videoPackets("chromium-vp9-svc", payloadType: 98)
+        var filter = SVCLayerFilter(target: SVCLayers(spatial: 2, temporal: temporal))
+        var ids = VP9PictureIDRewriter()
+        // input picture ID → output picture ID, for the pictures forwarded.
+        var outFor: [UInt16: UInt16] = [:]
+        var outputs: [UInt16] = []
+        var checkedRefs = 0
+        for p in packets {
+            try p.bytes.withUnsafeBytes { raw in
+                let d = try VP9PayloadDescriptor.parse(p.header.payload(in: raw))
+                let decision = filter.filterVP9(d, timestamp: p.header.timestamp, marker: p.header.marker)
+                guard decision.forward else {
+                    if decision.dropReason == .temporalLayerNotSelected { ids.drop(d) }
+                    return
+                }
+                guard let id = d.pictureID, let m = ids.map(d) else { return }
+                if let known = outFor[id] { #expect(known == m.pictureID) } else {
+                    outFor[id] = m.pictureID
+                    outputs.append(m.pictureID)
+                }
+                // Every reference names, under its new ID, the picture it named before.
+                for (old, new) in zip(d.referenceDiffs, m.referenceDiffs) {
+                    let ref = (id &- UInt16(old)) & 0x7FFF
+                    if let refOut = outFor[ref] {
+                        #expect((m.pictureID &- UInt16(new)) & 0x7FFF == refOut, "pid \(id) diff \(old) → \(new)")
+                        checkedRefs += 1
+                    }
+                }
+                // And the rewrite puts exactly that into the bytes.
+                var copy = Array(p.header.payload(in: raw))
+                copy.withUnsafeMutableBytes { out in
+                    #expect(VP9PictureIDRewriter.rewrite(out, descriptor: d, pictureID: m.pictureID,
+                                                         referenceDiffs: m.referenceDiffs))
+                    let back = try? VP9PayloadDescriptor.parse(UnsafeRawBufferPointer(out))
+                    #expect(back?.pictureID == m.pictureID && back?.referenceDiffs == m.referenceDiffs)
+                }
+            }
+        }
+        #expect(outputs.count > 50)
+        // One after the other: no gap where pictures were dropped.
+        #expect(zip(outputs, outputs.dropFirst()).allSatisfy { ($1 &- $0) & 0x7FFF == 1 })
+        #expect(checkedRefs > 20)
+        print("VP9 T≤\(temporal): \(outputs.count) pictures numbered without gaps, \(checkedRefs) references re-aimed")
+    }
+}
