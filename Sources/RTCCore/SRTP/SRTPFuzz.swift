@@ -22,13 +22,7 @@ public enum SRTPFuzz {
         guard let key = SRTPMasterKey(profile: profile, key: (0..<profile.keyLength).map { UInt8($0 &* 7) },
                                       salt: (0..<profile.saltLength).map { UInt8($0 &* 13) })
         else { return (false, false) }
-        var sessions: [(outbound: SRTPSession, inbound: SRTPSession)] = []
-        for backend in [SRTPBackend.openssl, .libsrtp] {
-            guard let o = try? SRTPSession(profile: profile, masterKey: key, direction: .outbound, backend: backend),
-                let i = try? SRTPSession(profile: profile, masterKey: key, direction: .inbound, backend: backend)
-            else { return (false, false) }
-            sessions.append((o, i))
-        }
+        guard let sessions = Self.sessions(profile, key) else { return (false, false) }
         var agree = true
         var accepted = false
         for rtcp in [false, true] {
@@ -43,6 +37,29 @@ public enum SRTPFuzz {
             }
         }
         return (accepted, agree)
+    }
+
+    /// Sessions are reused for `reuse` inputs per profile (creating four per input made the
+    /// target ~50× slower), then made anew so the per-SSRC tables stay far below their limit
+    /// (each input adds at most one SSRC per session). Both backends see the same inputs in
+    /// the same order, so their replay state stays in step and verdicts must still agree.
+    static let reuse = 256
+    nonisolated(unsafe) private static var cache: [SRTPProfile: (uses: Int, sessions: [(outbound: SRTPSession, inbound: SRTPSession)])] = [:]
+
+    private static func sessions(_ profile: SRTPProfile, _ key: SRTPMasterKey) -> [(outbound: SRTPSession, inbound: SRTPSession)]? {
+        if let c = cache[profile], c.uses < reuse {
+            cache[profile] = (c.uses + 1, c.sessions)
+            return c.sessions
+        }
+        var made: [(outbound: SRTPSession, inbound: SRTPSession)] = []
+        for backend in [SRTPBackend.openssl, .libsrtp] {
+            guard let o = try? SRTPSession(profile: profile, masterKey: key, direction: .outbound, backend: backend),
+                  let i = try? SRTPSession(profile: profile, masterKey: key, direction: .inbound, backend: backend)
+            else { return nil }
+            made.append((o, i))
+        }
+        cache[profile] = (1, made)
+        return made
     }
 
     private static func apply(_ s: SRTPSession, _ packet: [UInt8], rtcp: Bool, protect: Bool) -> Result<[UInt8], SRTPError> {
