@@ -38,6 +38,9 @@ public enum BitrateAllocator {
         }
     }
 
+    /// Caller-supplied factors are clamped to 0…10 (NaN: 0) so no conversion can trap.
+    static func clampFactor(_ x: Double) -> Double { x.isFinite ? min(max(x, 0), 10) : 0 }
+
     static func cost(of target: AllocationTarget?, in input: AllocationInput) -> Int64 {
         guard case .layer(let s, let t)? = target, s >= 0, t >= 0, s < input.layerBitrates.count,
               t < input.layerBitrates[s].count else { return 0 }
@@ -62,8 +65,8 @@ public enum BitrateAllocator {
             let increment = b &- prev
             let currentCost = cost(of: tracks[i].current, in: tracks[i])
             let isUp = b > currentCost || tracks[i].current == nil || tracks[i].current == .paused
-            if isUp { return increment &+ Int64(Double(b) * (tracks[i].upgradeHeadroom ?? headroom)) }
-            return b == currentCost ? increment &- Int64(Double(b) * keepTolerance) : increment
+            if isUp { return increment &+ Int64(Double(b) * clampFactor(tracks[i].upgradeHeadroom ?? headroom)) }
+            return b == currentCost ? increment &- Int64(Double(b) * clampFactor(keepTolerance)) : increment
         }
 
         // 1. Audio.

@@ -122,14 +122,15 @@ public struct SendSideBandwidthEstimator: Sendable {
     ///
     /// While a standing queue is measured (``queueDelay`` above 20 ms), it is lowered further
     /// by the rate that drains the excess within 0.5 s (excess delay × acknowledged bitrate /
-    /// 0.5 s): after a capacity drop the bottleneck queue fills before the delay detector
+    /// 0.5 s, at most half the acknowledged bitrate, so the lowest layers are not paused for
+    /// it): after a capacity drop the bottleneck queue fills before the delay detector
     /// reacts (its trendline lags by design), and sending at 85 % of capacity alone would
     /// take many seconds to empty it.
     public var allocatableBitrate: Int64 {
         guard let a = acknowledged.bitrate else { return targetBitrate }
         var v = min(target, a * 1.1)
         let excess = Double((queueDelay - .milliseconds(20)).rtcNanoseconds) / 1e9
-        if excess > 0 { v -= min(excess / 0.5, 1) * a }
+        if excess > 0 { v -= min(excess / 0.5, 0.5) * a }
         return Int64(max(v, 0))
     }
 

@@ -352,4 +352,24 @@ extension CongestionScenario.Result {
     public func switches(in range: Range<Double>) -> Int {
         layerSwitches.filter { range.contains(Double($0.0.nanoseconds) / 1e9) }.count
     }
+
+    /// The longest time in `range` during which no video layer was forwarded (the receiver
+    /// holds its last frame): from a switch to paused until the next layer's keyframe.
+    public func longestVideoInterruption(in range: Range<Double>) -> Duration {
+        var longest = Duration.zero
+        var pausedAt: Instant?
+        for (t, layer) in layerSwitches {
+            if layer == nil {
+                if pausedAt == nil { pausedAt = t }
+            } else if let p = pausedAt {
+                if range.contains(Double(p.nanoseconds) / 1e9) { longest = max(longest, t - p) }
+                pausedAt = nil
+            }
+        }
+        if let p = pausedAt, range.contains(Double(p.nanoseconds) / 1e9) {
+            longest = max(longest, Instant(nanoseconds: Int64(range.upperBound * 1e9)) - p)
+        }
+        return longest
+    }
 }
+

@@ -45,6 +45,8 @@ import Testing
         let drop = r.bins(in: 30..<40)
         let meanTarget = drop.reduce(0.0) { $0 + Double($1.target) } / Double(max(1, drop.count))
         print("mean target 30–40 s: \(Int(meanTarget / 1000)) kbps")
+        let interruption = r.longestVideoInterruption(in: 20..<40)
+        print("GOAL longest video interruption (no layer forwarded) during the drop: \(Self.ms(interruption)) ms (goal: none > 500 ms)")
         print("layer switches during the drop: \(r.switches(in: 20..<40)), probes: \(r.probesSent),",
               "queue drops: \(r.linkStats.queueDropped)")
         #expect(reaction != nil && reaction! <= 1.0)
@@ -52,6 +54,7 @@ import Testing
         #expect(p95 <= .milliseconds(100))
         #expect(recovery != nil && recovery! <= 5)
         #expect(u1 >= 0.9 && u2 >= 0.9 && u3 >= 0.9)
+        #expect(interruption <= .milliseconds(500))
         // Before the drop the top layer is reached within 2 s of the start.
         #expect(r.timeToLayer(2, from: 0, until: 20).map { $0 <= 2 } == true)
     }

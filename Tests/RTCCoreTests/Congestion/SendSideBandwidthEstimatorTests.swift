@@ -115,7 +115,7 @@ import Testing
         #expect(!l.bwe.isPaddingAllowed)
         // Lowered by the excess delay × acked / 0.5 s.
         let a = Double(l.bwe.acknowledgedBitrate!)
-        let excess = min(Double((q - .milliseconds(20)).rtcNanoseconds) / 1e9 / 0.5, 1)
+        let excess = min(Double((q - .milliseconds(20)).rtcNanoseconds) / 1e9 / 0.5, 0.5)
         let expected = max(0, min(Double(l.bwe.targetBitrate), a * 1.1) - excess * a)
         #expect(abs(Double(l.bwe.allocatableBitrate) - expected) <= 1)
     }
