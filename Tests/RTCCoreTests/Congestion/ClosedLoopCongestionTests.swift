@@ -83,4 +83,30 @@ import Testing
         #expect(a.bins.map(\.sentBits) == b.bins.map(\.sentBits))
         #expect(a.queueDelays.map(\.1) == b.queueDelays.map(\.1))
     }
+
+    /// A variable, LTE-like trace (seeded random walk of 0.4–4 Mbps, a new value every 500 ms,
+    /// written as the `ms kbps` trace text a fixture would hold): the loop keeps the queue
+    /// short and uses most of what it can.
+    @Test func variableTrace() throws {
+        var r = SeededRandom(seed: 2024)
+        var kbps = 2000.0
+        var text = "# ms kbps\n"
+        for i in 0..<120 {
+            kbps = min(4000, max(400, kbps * (0.75 + Double(r.next() % 1000) / 2000)))
+            text += "\(i * 500) \(Int(kbps))\n"
+        }
+        var c = CongestionScenario.Configuration(schedule: try CapacitySchedule(trace: text))
+        c.duration = .seconds(60)
+        let res = CongestionScenario.run(c)
+        let p95 = res.queueDelayQuantile(0.95, in: 5..<60)
+        let u = res.utilisation(in: 5..<60, demand: Self.demand)
+        let interruption = res.longestVideoInterruption(in: 5..<60)
+        print("TRACE variable 0.4–4 Mbps: p95 queueing delay \(Self.ms(p95)) ms, utilisation \(u),",
+              "layer switches \(res.switches(in: 5..<60)), longest video interruption \(Self.ms(interruption)) ms,",
+              "queue drops \(res.linkStats.queueDropped)")
+        #expect(p95 <= .milliseconds(150))
+        #expect(u >= 0.75)
+        #expect(interruption <= .milliseconds(500))
+    }
 }
+
