@@ -39,10 +39,13 @@ public struct AllocationInput: Sendable, Hashable {
     public var pausedByPreference: Bool
     /// What is allocated now (for hysteresis), nil for a new subscription.
     public var current: AllocationTarget?
+    /// The headroom this track needs to go up, overriding the allocator's default (e.g. from
+    /// a ``LayerUpgradeBackoff`` after failed upgrades).
+    public var upgradeHeadroom: Double?
 
     public init(id: Int, kind: TrackKind, priority: AllocationPriority = .other, layerBitrates: [[Int64]],
                 maxSpatial: Int? = nil, maxTemporal: Int? = nil, pausedByPreference: Bool = false,
-                current: AllocationTarget? = nil) {
+                current: AllocationTarget? = nil, upgradeHeadroom: Double? = nil) {
         self.id = id
         self.kind = kind
         self.priority = priority
@@ -51,6 +54,7 @@ public struct AllocationInput: Sendable, Hashable {
         self.maxTemporal = maxTemporal
         self.pausedByPreference = pausedByPreference
         self.current = current
+        self.upgradeHeadroom = upgradeHeadroom
     }
 }
 

@@ -16,7 +16,11 @@
 /// Hysteresis: a step to a rung costing more than the track's current allocation (and a
 /// resume from paused, or a new track's first layer) needs `headroom` (10 %) of the new
 /// rung's bitrate free beyond its cost; staying at or below the current allocation needs
-/// only the cost. An estimate wobbling around a layer's bitrate therefore does not flap.
+/// only the cost less `keepTolerance` (10 %) of the current rung's bitrate: a track keeps its
+/// layer while the estimate is within 10 % below it (a transient dip, a keyframe's overuse)
+/// and drops it below that. An estimate wobbling around a layer's bitrate does not flap.
+/// A track's own ``AllocationInput/upgradeHeadroom`` (from ``LayerUpgradeBackoff``) replaces
+/// the default headroom, so a layer that could not be held is not retried at every wobble.
 public enum BitrateAllocator {
     /// The rungs of one track.
     struct Ladder {
@@ -34,6 +38,9 @@ public enum BitrateAllocator {
         }
     }
 
+    /// Caller-supplied factors are clamped to 0…10 (NaN: 0) so no conversion can trap.
+    static func clampFactor(_ x: Double) -> Double { x.isFinite ? min(max(x, 0), 10) : 0 }
+
     static func cost(of target: AllocationTarget?, in input: AllocationInput) -> Int64 {
         guard case .layer(let s, let t)? = target, s >= 0, t >= 0, s < input.layerBitrates.count,
               t < input.layerBitrates[s].count else { return 0 }
@@ -41,7 +48,8 @@ public enum BitrateAllocator {
     }
 
     /// Allocates `available` bps across `tracks`.
-    public static func allocate(available: Int64, tracks: [AllocationInput], headroom: Double = 0.1) -> AllocationResult {
+    public static func allocate(available: Int64, tracks: [AllocationInput], headroom: Double = 0.1,
+                                keepTolerance: Double = 0.1) -> AllocationResult {
         var targets = [AllocationTarget](repeating: .paused, count: tracks.count)
         var remaining = available
         var allocated: Int64 = 0
@@ -57,7 +65,8 @@ public enum BitrateAllocator {
             let increment = b &- prev
             let currentCost = cost(of: tracks[i].current, in: tracks[i])
             let isUp = b > currentCost || tracks[i].current == nil || tracks[i].current == .paused
-            return isUp ? increment &+ Int64(Double(b) * headroom) : increment
+            if isUp { return increment &+ Int64(Double(b) * clampFactor(tracks[i].upgradeHeadroom ?? headroom)) }
+            return b == currentCost ? increment &- Int64(Double(b) * clampFactor(keepTolerance)) : increment
         }
 
         // 1. Audio.

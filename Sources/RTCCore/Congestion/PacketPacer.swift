@@ -113,7 +113,10 @@ public struct PacketPacer: Sendable {
     /// Sets the pacing rate (bps), e.g. 2.5 × the target bitrate.
     public mutating func setPacingBitrate(_ bps: Int64) { pacingRate = Double(max(1000, bps)) }
     /// Sets the rate media plus padding should reach when the queue is empty (0: no padding).
-    public mutating func setPaddingBitrate(_ bps: Int64) { paddingRate = Double(max(0, bps)) }
+    public mutating func setPaddingBitrate(_ bps: Int64) {
+        paddingRate = Double(max(0, bps))
+        paddingDebt = min(paddingDebt, paddingRate / 8 * 0.2)
+    }
 
     /// Starts sending a probe cluster (after the ones already running; at most 4 wait).
     public mutating func startProbe(_ request: ProbeClusterRequest) {
@@ -171,6 +174,9 @@ public struct PacketPacer: Sendable {
         let dt = Double((now - last).rtcNanoseconds) / 1e9
         debt = max(0, debt - effectiveRate / 8 * dt)
         paddingDebt = max(0, paddingDebt - paddingRate / 8 * dt)
+        // Media sent while padding was off (or far above the padding rate) must not postpone
+        // padding for long: the debt holds at most 200 ms of the padding rate.
+        paddingDebt = min(paddingDebt, paddingRate / 8 * 0.2)
         if !probes.isEmpty { probes[0].debt = max(0, probes[0].debt - Double(probes[0].request.bitrate) / 8 * dt) }
         lastUpdate = now
     }

@@ -43,7 +43,7 @@ public struct ProbeBitrateEstimator: Sendable {
             if slots[i].id < 0 { oldest = i; break }
             if slots[i].created < slots[oldest].created { oldest = i }
         }
-        slots[oldest] = Cluster(id: request.id, minPackets: request.minPackets, minBytes: request.minBytes,
+        slots[oldest] = Cluster(id: request.id, minPackets: min(max(request.minPackets, 0), 1 << 20), minBytes: min(max(request.minBytes, 0), 1 << 30),
                                 created: request.createdAt)
     }
 
@@ -92,7 +92,8 @@ public struct ProbeBitrateEstimator: Sendable {
     public func result(ofCluster id: Int) -> Double? { slots.first { $0.id == id }?.result }
 
     static func measure(_ c: Cluster) -> Double? {
-        guard c.count * 5 >= c.minPackets * 4, c.bytes * 5 >= c.minBytes * 4, c.count >= 2 else { return nil }
+        // The minimums come from the caller's request: wrapping products cannot trap.
+        guard c.count &* 5 >= c.minPackets &* 4, c.bytes &* 5 >= c.minBytes &* 4, c.count >= 2 else { return nil }
         let send = Double((c.lastSend - c.firstSend).rtcNanoseconds) / 1e9
         let recv = Double((c.lastArrival - c.firstArrival).rtcNanoseconds) / 1e9
         guard send > 0, send <= 1, recv > 0, recv <= 1 else { return nil }

@@ -10,12 +10,12 @@
 ///   been normal for `recoveryWait` (1 s) and within 5 s of the drop, one probe at 0.85× the
 ///   estimate before the drop.
 ///
-/// Probes never go above `maxBitrate` nor above the wanted bitrate × `headroom` (1.2: enough
-/// for the allocator's upgrade hysteresis). Requests are queued (at most 4) for
+/// Probes never go above `maxBitrate` nor above the wanted bitrate × `headroom` (1.3: enough
+/// for the allocator's upgrade hysteresis, also after a failed upgrade). Requests are queued (at most 4) for
 /// ``pollRequest()``; each has ``minProbeDuration`` (15 ms) worth of bytes and ≥ 5 packets.
 public struct ProbeController: Sendable {
     public var maxBitrate: Double
-    public var headroom = 1.2
+    public var headroom = 1.3
     public var cappedInterval: Duration = .seconds(3)
     public var recoveryWait: Duration = .seconds(1)
     public var dropWindow: Duration = .seconds(5)
@@ -90,12 +90,14 @@ public struct ProbeController: Sendable {
 
     private func delayIsCalm(now: Instant) -> Bool { normalSince != nil }
 
-    /// Runs the periodic checks.
+    /// Runs the periodic checks. Every deadline ``nextTimeout()`` reported is consumed, even
+    /// when no probe results (e.g. the rate would not be above the estimate), so a caller
+    /// driving it by its deadlines always makes progress.
     public mutating func handleTimeout(now: Instant) {
         guard started else { return }
         if let w = waitingFor, now >= w.until { waitingFor = nil }
         if let d = drop {
-            if now - d.at > dropWindow {
+            if now - d.at >= dropWindow {
                 drop = nil
                 recentMax = estimate
             } else if let n = normalSince, now - n >= recoveryWait, waitingFor == nil {
@@ -104,10 +106,19 @@ public struct ProbeController: Sendable {
                 request(min(0.85 * d.before, cap), now: now, minimum: estimate)
             }
         }
-        if let w = maxWanted, w > estimate, waitingFor == nil, normalSince != nil,
-           lastProbe.map({ now - $0 >= cappedInterval }) ?? true {
+        if cappedProbeDue(now: now) {
+            lastProbe = now
             request(min(2 * estimate, cap), now: now, minimum: estimate)
         }
+    }
+
+    private func cappedProbeWanted() -> Bool {
+        guard let w = maxWanted else { return false }
+        return w > estimate && waitingFor == nil && normalSince != nil
+    }
+
+    private func cappedProbeDue(now: Instant) -> Bool {
+        cappedProbeWanted() && (lastProbe.map { now - $0 >= cappedInterval } ?? true)
     }
 
     /// The next time ``handleTimeout(now:)`` has something to check.
@@ -115,14 +126,17 @@ public struct ProbeController: Sendable {
         guard started else { return nil }
         var t: Instant?
         func consider(_ x: Instant) { t = t.map { min($0, x) } ?? x }
-        if let w = waitingFor { consider(w.until) }
+        if let w = waitingFor {
+            // Other probes wait for this one's result (or its timeout).
+            consider(w.until)
+            if let d = drop { consider(d.at + dropWindow) }
+            return t
+        }
         if let d = drop {
             consider(d.at + dropWindow)
-            if let n = normalSince { consider(max(n + recoveryWait, d.at)) }
+            if let n = normalSince { consider(n + recoveryWait) }
         }
-        if let w = maxWanted, w > estimate, normalSince != nil {
-            consider(lastProbe.map { $0 + cappedInterval } ?? .zero)
-        }
+        if cappedProbeWanted() { consider(lastProbe.map { $0 + cappedInterval } ?? .zero) }
         return t
     }
 

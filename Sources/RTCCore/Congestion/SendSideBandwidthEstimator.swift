@@ -81,6 +81,10 @@ public struct SendSideBandwidthEstimator: Sendable {
     private var target: Double
     public private(set) var state: State
     public private(set) var rtt: Duration?
+    private var lastOneWay: Int64?
+    private var owdMinCurrent: Int64?
+    private var owdMinPrevious: Int64?
+    private var owdEpochStart: Instant?
     private var started = false
     private var lastFeedback: Instant?
     private var lastSend: Instant?
@@ -110,6 +114,51 @@ public struct SendSideBandwidthEstimator: Sendable {
     public var delayBasedBitrate: Int64 { Int64(delayBased.bitrate) }
     /// The loss-based limit in bps, nil when loss does not limit.
     public var lossLimit: Int64? { lossBased.limit.map { Int64($0) } }
+    /// The bitrate an allocator should distribute: the target, but at most 1.1 × the
+    /// acknowledged bitrate once that is known. Layers go up only once the path has carried
+    /// nearly their rate (padding up to the target raises the acknowledged bitrate first),
+    /// so a probe result alone does not switch a layer up whose keyframe would then trigger
+    /// an overuse and a decrease below it.
+    ///
+    /// While a standing queue is measured (``queueDelay`` above 20 ms), it is lowered further
+    /// by the rate that drains the excess within 0.5 s (excess delay × acknowledged bitrate /
+    /// 0.5 s, at most half the acknowledged bitrate, so the lowest layers are not paused for
+    /// it): after a capacity drop the bottleneck queue fills before the delay detector
+    /// reacts (its trendline lags by design), and sending at 85 % of capacity alone would
+    /// take many seconds to empty it.
+    public var allocatableBitrate: Int64 {
+        guard let a = acknowledged.bitrate else { return targetBitrate }
+        var v = min(target, a * 1.1)
+        let excess = Double((queueDelay - .milliseconds(20)).rtcNanoseconds) / 1e9
+        if excess > 0 { v -= min(excess / 0.5, 0.5) * a }
+        return Int64(max(v, 0))
+    }
+
+    /// The standing queueing delay on the path: the one-way delay of the latest acknowledged
+    /// packet above the smallest one-way delay of the current and previous 10 s epochs (send
+    /// and arrival clocks differ by a constant, which cancels out).
+    public var queueDelay: Duration {
+        guard let last = lastOneWay, let m = minOneWay else { return .zero }
+        return .nanoseconds(max(0, last &- m))
+    }
+
+    private var minOneWay: Int64? {
+        switch (owdMinCurrent, owdMinPrevious) {
+        case (let a?, let b?): return min(a, b)
+        case (let a?, nil): return a
+        case (nil, let b?): return b
+        default: return nil
+        }
+    }
+
+    /// Whether padding up to the target is useful now: the delay detector does not report
+    /// overuse and ``queueDelay`` is at most 30 ms — padding into a standing queue only slows
+    /// its drain. (After a decrease the target is below the capacity, so padding up to it
+    /// still lets a short queue drain.)
+    public var isPaddingAllowed: Bool {
+        delayBased.usage != .overusing && queueDelay <= .milliseconds(30)
+    }
+
     /// The last evaluated loss fraction (0…1).
     public var lossFraction: Double { lossBased.lossFraction }
 
@@ -155,6 +204,15 @@ public struct SendSideBandwidthEstimator: Sendable {
                 continue
             }
             received &+= 1
+            let owd = a.nanoseconds &- p.sendTime.nanoseconds
+            lastOneWay = owd
+            if let e = owdEpochStart, now - e < .seconds(10) {
+                owdMinCurrent = min(owdMinCurrent ?? owd, owd)
+            } else {
+                owdMinPrevious = owdMinCurrent
+                owdMinCurrent = owd
+                owdEpochStart = now
+            }
             acknowledged.add(arrivalTime: a, size: p.size)
             delayBased.addPacket(p)
             probeEstimator.add(p)

@@ -37,6 +37,23 @@ import Testing
              tracks: [audio, video(1, current: .layer(spatial: 1, temporal: 2))],
              targets: [.layer(spatial: 0, temporal: 0), .layer(spatial: 1, temporal: 2)],
              allocated: 540_000, reduced: [1]),
+        // 450k left: 10 % below the current 500k layer it is kept (keep tolerance 50k)…
+        Case(name: "keep tolerance: a 10 % dip keeps the layer", available: 490_000,
+             tracks: [audio, video(1, current: .layer(spatial: 1, temporal: 2))],
+             targets: [.layer(spatial: 0, temporal: 0), .layer(spatial: 1, temporal: 2)],
+             allocated: 540_000, reduced: [1]),
+        // …and dropped below it.
+        Case(name: "keep tolerance: a deeper dip drops it", available: 480_000,
+             tracks: [audio, video(1, current: .layer(spatial: 1, temporal: 2))],
+             targets: [.layer(spatial: 0, temporal: 0), .layer(spatial: 1, temporal: 1)],
+             allocated: 390_000, reduced: [1]),
+        // A track's own upgrade headroom (after failed upgrades): 40 % of 500k = 200k on top of
+        // the 150k step does not fit the 560k − 350k = 210k left… (10 % would).
+        Case(name: "a track's backoff headroom blocks the upgrade", available: 600_000,
+             tracks: [audio, AllocationInput(id: 1, kind: .video, layerBitrates: camera,
+                                             current: .layer(spatial: 1, temporal: 1), upgradeHeadroom: 0.4)],
+             targets: [.layer(spatial: 0, temporal: 0), .layer(spatial: 1, temporal: 1)],
+             allocated: 390_000, reduced: [1]),
         // …going up to it needs 150k + 50k > 150k left after 350k.
         Case(name: "hysteresis: no step up without headroom", available: 540_000,
              tracks: [audio, video(1, current: .layer(spatial: 1, temporal: 1))],
@@ -102,5 +119,31 @@ import Testing
             if i > 0 { seen.insert(r.targets[1]) }
         }
         #expect(seen.count == 1)
+    }
+}
+
+@Suite struct LayerUpgradeBackoffTests {
+    typealias S = CongestionTestSupport
+
+    @Test func failedUpgradesDoubleTheHeadroomUntilReset() {
+        var b = LayerUpgradeBackoff()
+        #expect(b.headroom(now: S.ms(0)) == 0.1)
+        b.onChange(fromBitrate: 150_000, toBitrate: 500_000, now: S.ms(0))
+        b.onChange(fromBitrate: 500_000, toBitrate: 150_000, now: S.ms(3000))    // failed within 10 s
+        #expect(abs(b.headroom(now: S.ms(3000)) - 0.2) < 1e-12)
+        b.onChange(fromBitrate: 150_000, toBitrate: 500_000, now: S.ms(5000))
+        b.onChange(fromBitrate: 500_000, toBitrate: 150_000, now: S.ms(6000))
+        #expect(abs(b.headroom(now: S.ms(6000)) - 0.4) < 1e-12)
+        for i in 0..<5 {
+            b.onChange(fromBitrate: 150_000, toBitrate: 500_000, now: S.ms(7000 + Int64(i) * 100))
+            b.onChange(fromBitrate: 500_000, toBitrate: 150_000, now: S.ms(7050 + Int64(i) * 100))
+        }
+        #expect(b.headroom(now: S.ms(8000)) == 0.8)                               // capped
+        #expect(b.headroom(now: S.ms(7450 + 20_000)) == 0.1)                     // 20 s later: reset
+        // A downgrade long after the upgrade is not a failure.
+        var c = LayerUpgradeBackoff()
+        c.onChange(fromBitrate: 150_000, toBitrate: 500_000, now: S.ms(0))
+        c.onChange(fromBitrate: 500_000, toBitrate: 150_000, now: S.ms(15_000))
+        #expect(c.failures == 0 && c.headroom(now: S.ms(15_000)) == 0.1)
     }
 }

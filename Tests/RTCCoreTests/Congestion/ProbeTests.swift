@@ -92,10 +92,10 @@ import Testing
         #expect(p.nextTimeout() == S.ms(4200))      // 3 s after the last probe
         p.handleTimeout(now: S.ms(4200))
         #expect(drain(&p) == [1_000_000])
-        // Capped by 1.2 × wanted.
+        // Capped by 1.3 × wanted.
         p.onEstimate(1_500_000, calm: true, fromProbe: false, now: S.ms(5300))
         p.handleTimeout(now: S.ms(7200))
-        #expect(drain(&p) == [2_400_000])
+        #expect(drain(&p) == [2_600_000])
         // Not while the delay detector is not calm.
         p.onEstimate(1_500_000, calm: false, fromProbe: false, now: S.ms(8000))
         p.handleTimeout(now: S.ms(11_000))
@@ -116,4 +116,24 @@ import Testing
         p.handleTimeout(now: S.ms(11_500))
         #expect(drain(&p) == [1_700_000])                 // 0.85 × 2 M
     }
+
+    @Test func everyDeadlineIsConsumed() {
+        // Wanted above the estimate but the maximum bitrate leaves no room above it: no probe
+        // can be made, yet the deadline must move on (a caller polls by deadlines).
+        var p = ProbeController(maxBitrate: 1_020_000)
+        p.start(startBitrate: 1_000_000, now: S.ms(0))
+        _ = drain(&p)
+        p.handleTimeout(now: S.ms(1000))
+        p.onEstimate(1_000_000, calm: true, fromProbe: false, now: S.ms(1000))
+        p.setMaxWantedBitrate(2_000_000, now: S.ms(1000))
+        var now = S.ms(1000)
+        for _ in 0..<10 {
+            guard let t = p.nextTimeout() else { break }
+            now = max(t, now)   // a deadline in the past is due at once
+            p.handleTimeout(now: now)
+            #expect(p.nextTimeout().map { $0 > now } ?? true)
+        }
+        #expect(drain(&p).isEmpty)
+    }
 }
+

@@ -100,4 +100,24 @@ import Testing
         #expect(abs(Double(b.targetBitrate) - 900_000) < 30_000)
         #expect(b.probeEstimator.resultsProduced == 1)
     }
+
+    @Test func queueDelayLowersTheAllocatableBitrateAndStopsPadding() {
+        var l = Loop(start: 1_000_000)
+        l.run(rate: 1_000_000, capacity: 10_000_000, until: 1_000_000)
+        #expect(l.bwe.queueDelay < .milliseconds(2))
+        #expect(l.bwe.isPaddingAllowed)
+        let acked = Double(l.bwe.acknowledgedBitrate!)
+        #expect(l.bwe.allocatableBitrate == min(l.bwe.targetBitrate, Int64(acked * 1.1)))
+        // 1.5 Mbps into 1 Mbps for 300 ms: a standing queue builds.
+        l.run(rate: 1_500_000, capacity: 1_000_000, until: 1_300_000)
+        let q = l.bwe.queueDelay
+        #expect(q > .milliseconds(60))
+        #expect(!l.bwe.isPaddingAllowed)
+        // Lowered by the excess delay × acked / 0.5 s.
+        let a = Double(l.bwe.acknowledgedBitrate!)
+        let excess = min(Double((q - .milliseconds(20)).rtcNanoseconds) / 1e9 / 0.5, 0.5)
+        let expected = max(0, min(Double(l.bwe.targetBitrate), a * 1.1) - excess * a)
+        #expect(abs(Double(l.bwe.allocatableBitrate) - expected) <= 1)
+    }
 }
+
