@@ -262,12 +262,7 @@ public final class Publication {
                 keyframe = isKey
             }
             if isKey {
-                s.currentLayer = layer
-                s.sequence.sync(to: header.sequenceNumber)
-                s.timestamp.sync()
-                s.vp8.sync()
-                s.vp9IDs.sync()
-                s.svc.reset()
+                s.start(layer: layer, at: header.sequenceNumber)
                 requestKeyframe(layer: w)
             }
         }
@@ -278,12 +273,7 @@ public final class Publication {
                 keyframe = isKey
             }
             if isKey {
-                s.currentLayer = layer
-                s.sequence.sync(to: header.sequenceNumber)
-                s.timestamp.sync()
-                s.vp8.sync()
-                s.vp9IDs.sync()
-                s.svc.reset()
+                s.start(layer: layer, at: header.sequenceNumber)
             } else if s.currentLayer == nil || !codec.needsKeyframeToStart {
                 s.drops.count(.notAKeyframe)
                 requestKeyframe(layer: layer)

@@ -73,6 +73,18 @@ public final class Subscription {
         self.sendStatistics = SendStreamStatistics(ssrc: outSSRC, clockRate: clockRate)
     }
 
+    /// Starts forwarding `layer` at its keyframe with sequence number `seq` (a new
+    /// subscription, a layer switch, a publisher restart): every rewriter re-syncs, so what the
+    /// subscriber sees continues without a gap.
+    func start(layer: Int, at seq: SequenceNumber) {
+        currentLayer = layer
+        sequence.sync(to: seq)
+        timestamp.sync()
+        vp8.sync()
+        vp9IDs.sync()
+        svc.reset()
+    }
+
     /// How a source packet becomes this subscription's copy with sequence number `seq` and
     /// timestamp `ts` (forwarding, and a retransmission written again the same way).
     func rewrite(sequenceNumber seq: SequenceNumber, timestamp ts: UInt32, marker: Bool? = nil) -> RTPRewrite {
