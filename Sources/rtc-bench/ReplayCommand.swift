@@ -93,6 +93,7 @@ struct ReplayCommand: ParsableCommand {
             while pass < maxPasses {
                 try runner.prepare(pass: pass)
                 let layersBefore = runner.layerSnapshot()
+                let gatedBefore = runner.svcGatedDrops()
                 let in0 = runner.ingressRTP, out0 = runner.egressPackets, bytes0 = runner.egressBytes
                 let a0 = rtc_malloc_count()
                 let t0 = monotonicNanos()
@@ -112,7 +113,7 @@ struct ReplayCommand: ParsableCommand {
                     r.passes += 1
                     if stage != .receive {
                         if runner.layerSnapshot() == layersBefore {
-                            let expected = runner.expectedEgress()
+                            let expected = runner.expectedEgress() &- (runner.svcGatedDrops() &- gatedBefore)
                             r.expected &+= expected
                             if expected != egress {
                                 failures.append("\(stage) pass \(pass): \(egress) egress packets, expected \(expected)")

@@ -215,6 +215,20 @@ final class ReplayRunner {
         return total
     }
 
+    /// Packets of single-stream SVC tracks that subscriptions did not get because their layer
+    /// filter left them out, so far: with the dependency descriptor (AV1) a decode target
+    /// leaves out frames it does not need (in K-SVC the lower layers' delta frames), which
+    /// the replay expects as drops, not as egress.
+    func svcGatedDrops() -> UInt64 {
+        var total: UInt64 = 0
+        for (t, subs) in world.subscriptions.enumerated() where world.publications[t].layerCount == 1 {
+            for s in subs {
+                total &+= s.drops[.layerNotSelected] &+ s.drops[.temporalLayerNotSelected]
+            }
+        }
+        return total
+    }
+
     /// Every subscription's current layer (-1: none yet).
     func layerSnapshot() -> [Int] {
         world.subscriptions.flatMap { $0.map { $0.currentLayer ?? -1 } }
