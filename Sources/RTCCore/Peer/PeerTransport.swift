@@ -228,6 +228,15 @@ public final class PeerTransport {
         return n
     }
 
+    /// As ``protectRTP(_:length:)`` for the original of a packet already sent (a NACK
+    /// answered without RTX): see ``SRTPSession/protectResend(buffer:length:)``.
+    public func protectResentRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        guard let s = srtpOut, mayTransmit else { throw SRTPError(.setupFailed) }
+        let n = try s.protectResend(buffer: buffer, length: length)
+        stats.rtpSent &+= 1
+        return n
+    }
+
     /// Encrypts the RTCP compound packet in `buffer[0..<length]` in place.
     public func protectRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         guard let s = srtpOut, mayTransmit else { throw SRTPError(.setupFailed) }

@@ -19,7 +19,11 @@ public final class Publication {
     /// Simulcast layers, lowest first (1 when the track is not simulcast).
     public let layerCount: Int
     /// Extension IDs the publisher negotiated (for reading its packets).
-    @exclusivity(unchecked) public var sourceMap: RTPExtensionMap
+    @exclusivity(unchecked) public var sourceMap: RTPExtensionMap {
+        didSet { if sourceMap != oldValue { sourceGeneration &+= 1 } }
+    }
+    /// Changes whenever ``sourceMap`` does (a packet kept from before reads differently).
+    @exclusivity(unchecked) public private(set) var sourceGeneration: UInt8 = 0
     public private(set) var subscriptions: [Subscription] {
         get { subscriptionStorage }
         set {
@@ -186,6 +190,8 @@ public final class Publication {
         /// The marker bit it carries when that differs from the source's (SVC: the end of the
         /// highest spatial layer forwarded), else nil.
         public var marker: Bool?
+        /// The publication's ``sourceGeneration`` it was written with.
+        public var sourceGeneration: UInt8 = 0
     }
 
     @usableFromInline
@@ -364,7 +370,8 @@ public final class Publication {
             s.forwardedPackets &+= 1
             s.forwardedBytes &+= UInt64(w.length)
             emit(s, ForwardedCopy(length: w.length, payloadOffset: w.payloadOffset, timestamp: ts,
-                                  pictureID: vp8Out?.pictureID ?? nil, tl0PicIdx: vp8Out?.tl0PicIdx ?? nil, marker: marker))
+                                  pictureID: vp8Out?.pictureID ?? nil, tl0PicIdx: vp8Out?.tl0PicIdx ?? nil, marker: marker,
+                                  sourceGeneration: sourceGeneration))
         } catch {
             s.drops.count(.rewriteFailed)
         }

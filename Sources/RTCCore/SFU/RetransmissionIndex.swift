@@ -10,6 +10,9 @@ final class RetransmissionIndex {
         var valid: Bool
         /// The marker bit written over the source's: 0 none, 1 cleared, 2 set (SVC).
         var marker: UInt8
+        /// The subscription's recipe and the publication's source-map generations when sent:
+        /// an original is resent only if both are unchanged (the same bytes again).
+        var generation: UInt16
         var timestamp: UInt32
         var resentAt: Int64
         /// The VP8 picture ID and TL0PICIDX the packet carried (0xFFFF: none).
@@ -25,7 +28,7 @@ final class RetransmissionIndex {
         while c < min(max(capacity, 1), 32_768) { c <<= 1 }
         self.capacity = c
         entries = .allocate(capacity: c)
-        entries.initialize(repeating: Entry(sequence: 0, sourceSequence: 0, layer: 0, valid: false, marker: 0, timestamp: 0,
+        entries.initialize(repeating: Entry(sequence: 0, sourceSequence: 0, layer: 0, valid: false, marker: 0, generation: 0, timestamp: 0,
                                             resentAt: .min, pictureID: 0xFFFF, tl0PicIdx: 0xFFFF), count: c)
     }
 
@@ -33,10 +36,10 @@ final class RetransmissionIndex {
 
     @inline(__always)
     func record(sequence: UInt16, sourceSequence: UInt16, layer: Int, timestamp: UInt32,
-                pictureID: UInt16 = 0xFFFF, tl0PicIdx: UInt16 = 0xFFFF, marker: Bool? = nil) {
+                pictureID: UInt16 = 0xFFFF, tl0PicIdx: UInt16 = 0xFFFF, marker: Bool? = nil, generation: UInt16 = 0) {
         entries[Int(sequence) & (capacity &- 1)] = Entry(
             sequence: sequence, sourceSequence: sourceSequence, layer: UInt8(truncatingIfNeeded: layer), valid: true,
-            marker: marker.map { $0 ? 2 : 1 } ?? 0,
+            marker: marker.map { $0 ? 2 : 1 } ?? 0, generation: generation,
             timestamp: timestamp, resentAt: .min, pictureID: pictureID, tl0PicIdx: tl0PicIdx)
     }
 

@@ -161,15 +161,16 @@ extension SFURouter {
             stats.egressFailures &+= 1
             return
         }
-        if sub.rtx != nil {
-            // What was sent, by its sequence number: a NACK is answered with RTX written from
-            // the layer's shared history (a small index entry here, not a copy).
+        if sub.answersNacks {
+            // What was sent, by its sequence number: a NACK is answered with RTX (or the
+            // original) written from the layer's shared history (a small index entry here,
+            // not a copy).
             if sub.indexRef == nil { sub.index = RetransmissionIndex(capacity: configuration.retransmissionPackets) }
             let seq = UInt16(slot[2]) << 8 | UInt16(slot[3])
             sub.indexRef?._withUnsafeGuaranteedRef {
                 $0.record(sequence: seq, sourceSequence: source, layer: layer, timestamp: copy.timestamp,
                           pictureID: copy.pictureID ?? 0xFFFF, tl0PicIdx: copy.tl0PicIdx.map { UInt16($0) } ?? 0xFFFF,
-                          marker: copy.marker)
+                          marker: copy.marker, generation: generation(sub, publicationSource: copy.sourceGeneration))
             }
         }
         egress.commit(length: n, connection: c.id, to: pair.remote, from: pair.local)
@@ -212,11 +213,15 @@ extension SFURouter {
               let transport = c.peer.transport else { return }
         sub.nacksReceived &+= 1
         stats.nacksReceived &+= 1
-        guard let index = sub.index, sub.rtx != nil else { return }
+        guard let index = sub.index else { return }
         let minInterval = sub.roundTripTime.map { $0 / 2 } ?? .milliseconds(10)
         for seq in nack.lostSequenceNumbers {
             guard let e = index.take(seq.rawValue, now: now, minInterval: minInterval),
                   Int(e.layer) < t.layers.count, let slot = egress.nextSlot() else { continue }
+            // Without RTX the original goes again, which protects the same SRTP index twice:
+            // only when it is written byte for byte as before (nothing in its recipe changed).
+            guard sub.rtx != nil || e.generation == generation(sub, publicationSource: t.publication.sourceGeneration)
+            else { stats.resendsRefused &+= 1; continue }
             let sent = t.layers[Int(e.layer)].history?.withPacket(SequenceNumber(e.sourceSequence), now: now) { source, _ in
                 resend(source, entry: e, as: seq, of: sub, track: t, transport: transport, into: slot)
             }
@@ -237,6 +242,8 @@ extension SFURouter {
         guard let (h, _) = try? RTPHeader.parseForForwarding(source, map: t.publication.sourceMap) else { return nil }
         // The packet as first sent (same sequence number, timestamp, extensions) into the
         // scratch buffer, then wrapped as RTX into the egress slot.
+        guard sub.rtx != nil else { return resendOriginal(source, header: h, entry: e, as: seq, of: sub, track: t,
+                                                          transport: transport, into: slot) }
         let original = retransmitScratch
         guard let w = try? sub.rewrite(sequenceNumber: seq, timestamp: e.timestamp,
                                        marker: e.marker == 0 ? nil : e.marker == 2)
@@ -250,6 +257,30 @@ extension SFURouter {
                                                 into: UnsafeMutableRawBufferPointer(rebasing: slot[0..<Self.maximumPacketSize]))
         else { return nil }
         return try? transport.protectRTP(slot, length: written.length)
+    }
+
+    /// A subscriber without RTX (RFC 4588 not negotiated): the packet is written again as it
+    /// was first sent, same sequence number and all, straight into `slot` (RFC 4585 generic
+    /// NACK answered with the original).
+    private func resendOriginal(_ source: UnsafeRawBufferPointer, header h: RTPHeader, entry e: RetransmissionIndex.Entry,
+                                as seq: SequenceNumber, of sub: Subscription, track t: SFUTrack, transport: PeerTransport,
+                                into slot: UnsafeMutableRawBufferPointer) -> Int? {
+        let out = UnsafeMutableRawBufferPointer(rebasing: slot[0..<Self.maximumPacketSize])
+        guard let w = try? sub.rewrite(sequenceNumber: seq, timestamp: e.timestamp,
+                                       marker: e.marker == 0 ? nil : e.marker == 2)
+            .write(packet: source, header: h, sourceMap: t.publication.sourceMap,
+                   destinationMap: sub.destinationMap, into: out),
+              Self.restoreVP8(e, in: out, written: w),
+              Self.restoreVP9(sub, codec: t.codec, in: out, written: w)
+        else { return nil }
+        return try? transport.protectResentRTP(slot, length: w.length)
+    }
+
+    /// The generation an index entry records: the subscription's recipe and the
+    /// publication's source map, as they were when the packet was written.
+    @inline(__always)
+    func generation(_ sub: Subscription, publicationSource: UInt8) -> UInt16 {
+        UInt16(sub.recipeGeneration) << 8 | UInt16(publicationSource)
     }
 
     /// Puts back the VP8 picture ID and TL0PICIDX the packet first carried (true when there

@@ -422,6 +422,7 @@ extension SFURouter {
                                        clockRate: t.publication.codec.clockRate)
                 Self.apply(s.preferences, to: sub, of: t)
                 if t.kind == .video, t.capability.rtx, t.capability.rtxPayloadType != nil { sub.rtxSSRC = randomSSRC() }
+                sub.answersNacks = t.kind == .video
                 p.sections[i].subscription = sub
             }
             guard let sub = p.sections[i].subscription else { continue }

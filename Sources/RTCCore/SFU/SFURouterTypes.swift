@@ -221,6 +221,9 @@ public struct SFURouterStats: Sendable, Hashable {
     public var nacksSent: UInt64 = 0
     public var nacksReceived: UInt64 = 0
     public var retransmissionsSent: UInt64 = 0
+    /// NACKed packets not resent as originals because their rewrite changed since they were
+    /// sent (a subscriber without RTX after a renegotiation).
+    public var resendsRefused: UInt64 = 0
     /// Transport-wide feedback packets and estimated REMBs sent to publishers.
     public var transportFeedbackSent: UInt64 = 0
     public var rembSent: UInt64 = 0

@@ -15,7 +15,15 @@ public final class Subscription {
     /// The subscriber-side mid written into the mid header extension.
     public let mid: Mid?
     /// Extension IDs negotiated on the subscriber's connection.
-    @exclusivity(unchecked) public var destinationMap: RTPExtensionMap
+    @exclusivity(unchecked) public var destinationMap: RTPExtensionMap {
+        didSet { if destinationMap != oldValue { recipeGeneration &+= 1 } }
+    }
+    /// Changes whenever the way a source packet is rewritten for this subscription changes
+    /// (its extension IDs): a packet sent before is not written again the same way after.
+    @exclusivity(unchecked) public private(set) var recipeGeneration: UInt8 = 0
+    /// Video: remember what was sent to answer NACKs (with RTX, or with the original when
+    /// the subscriber has no RTX).
+    @exclusivity(unchecked) public internal(set) var answersNacks = false
     /// Paused by the subscriber (`set-preferences`) or muted by the host.
     @exclusivity(unchecked) public var paused = false
     /// Highest simulcast layer the subscriber wants (nil: no limit).

@@ -334,6 +334,12 @@ final class SRTPOpenSSLTransform {
     /// Protects `base[0..<length]` in place; the caller guarantees `rtpTagLength` bytes of
     /// room after it. Returns the SRTP length.
     func protect(_ base: UnsafeMutableRawPointer, _ length: Int) throws(SRTPError) -> Int {
+        try protect(base, length, allowRepeat: false)
+    }
+
+    /// `allowRepeat`: this packet may reuse an index already protected (a resend of the same
+    /// bytes; see ``SRTPSession/protectResend(buffer:length:)``).
+    func protect(_ base: UnsafeMutableRawPointer, _ length: Int, allowRepeat: Bool) throws(SRTPError) -> Int {
         let headerLength = try Self.rtpHeaderLength(base, length)
         let ssrc = Self.be32(base, 8)
         var slot = streams.find(ssrc)
@@ -341,7 +347,7 @@ final class SRTPOpenSSLTransform {
         let seq = Self.be16(base, 2)
         let (index, delta) = SRTPStreamTable.estimate(index: streams.rtpIndex(slot), seq: seq)
         let verdict = streams.checkRTP(slot, delta: delta)
-        if verdict != 0, verdict != 9 || !allowRepeatTransmission {
+        if verdict != 0, verdict != 9 || !(allowRepeatTransmission || allowRepeat) {
             throw SRTPError(.replayed, status: verdict)
         }
         streams.addRTP(slot, delta: delta)

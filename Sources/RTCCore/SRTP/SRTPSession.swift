@@ -105,6 +105,16 @@ public final class SRTPSession {
         try run(buffer, length, minimum: 12, room: SRTPSession.rtpTrailerRoom, .protectRTP)
     }
 
+    /// As ``protect(buffer:length:)`` for a retransmission of a packet already sent with this
+    /// RTP index (a NACK answered with the original, RFC 4585, when the receiver has no RTX):
+    /// the index may repeat. The caller must pass byte-for-byte the packet first sent — with
+    /// AES-GCM a repeated index over other bytes would reuse a nonce. Only the OpenSSL backend
+    /// allows it per packet; libsrtp2 refuses it as a replay unless the session was made with
+    /// `allowRepeatTransmission`.
+    public func protectResend(buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        try run(buffer, length, minimum: 12, room: SRTPSession.rtpTrailerRoom, .resendRTP)
+    }
+
     /// Authenticates, replay-checks and decrypts the SRTP packet in `buffer[0..<length]` in
     /// place and returns the RTP packet's length. A packet from a new SSRC adds a stream once
     /// it authenticates.
@@ -135,7 +145,7 @@ public final class SRTPSession {
     // MARK: - Implementation
 
     private enum Operation {
-        case protectRTP, unprotectRTP, protectRTCP, unprotectRTCP
+        case protectRTP, resendRTP, unprotectRTP, protectRTCP, unprotectRTCP
     }
 
     /// Largest packet handed to a backend (libsrtp2's lengths are `int`): far above any UDP
@@ -162,13 +172,14 @@ public final class SRTPSession {
             if let o = openssl {
                 switch operation {
                 case .protectRTP: n = try o.protect(base, length)
+                case .resendRTP: n = try o.protect(base, length, allowRepeat: true)
                 case .unprotectRTP: n = try o.unprotect(base, length)
                 case .protectRTCP: n = try o.protectRTCP(base, length)
                 case .unprotectRTCP: n = try o.unprotectRTCP(base, length)
                 }
             } else if let l = libsrtp {
                 switch operation {
-                case .protectRTP: n = try l.protect(base, length)
+                case .protectRTP, .resendRTP: n = try l.protect(base, length)
                 case .unprotectRTP: n = try l.unprotect(base, length)
                 case .protectRTCP: n = try l.protectRTCP(base, length)
                 case .unprotectRTCP: n = try l.unprotectRTCP(base, length)
@@ -186,7 +197,7 @@ public final class SRTPSession {
             throw SRTPError(.other)
         }
         switch operation {
-        case .protectRTP, .protectRTCP: stats.protected &+= 1
+        case .protectRTP, .resendRTP, .protectRTCP: stats.protected &+= 1
         case .unprotectRTP, .unprotectRTCP: stats.unprotected &+= 1
         }
         return n

@@ -66,6 +66,8 @@ final class RouterTestClient {
     var realSender: SyntheticVP8Sender?
     var simulcastSenders: [SyntheticVP8Sender] = []
     var twcc: UInt16 = 1
+    /// Its subscriber answer keeps RTX (RFC 4588); without it NACKs are answered with originals.
+    var acceptsRTX = true
     /// The synthetic audio/video packets carry abs-send-time (a publisher without
     /// transport-cc, like aiortc): the router estimates its uplink for REMB.
     var sendsAbsSendTime = false
@@ -410,8 +412,9 @@ final class RouterTestWorld {
     /// A participant joins and publishes audio + video.
     @discardableResult
     func join(publish: Bool = true, room: SFURoomID = SFURoomID(1), simulcast: Bool = false,
-              decodes: Bool = false, realVideo: Bool = false) throws -> RouterTestClient {
+              decodes: Bool = false, realVideo: Bool = false, acceptsRTX: Bool = true) throws -> RouterTestClient {
         let c = RouterTestClient(index: clients.count, conditions: conditions, seed: seed)
+        c.acceptsRTX = acceptsRTX
         c.simulcast = simulcast
         c.realVideo = realVideo
         c.decodes = decodes
@@ -512,6 +515,9 @@ final class RouterTestWorld {
                 o.audioDirection = .recvonly
                 o.videoDirection = .recvonly
                 o.preferredSetup = .active
+                if !c.acceptsRTX {
+                    o.codecs = SDPCodecCapability.defaults.map { var codec = $0; codec.rtx = false; return codec }
+                }
                 let answer: SessionDescription
                 if let sub = c.subscriber {
                     answer = try sub.answer(offer: offer, options: o, now: now)

@@ -221,9 +221,11 @@ import Testing
     /// Runs a three-person room with `loss` on every link (both directions) and returns, per
     /// (publisher, subscriber) video stream, the fraction of the packets missing on first
     /// arrival that were repaired.
-    func repairedFractions(loss: Double, seed: UInt64) throws -> (fractions: [Double], world: RouterTestWorld) {
+    func repairedFractions(loss: Double, seed: UInt64, subscribersAcceptRTX: Bool = true) throws
+        -> (fractions: [Double], world: RouterTestWorld)
+    {
         let world = RouterTestWorld(seed: seed)
-        for _ in 0..<3 { try world.join() }
+        for _ in 0..<3 { try world.join(acceptsRTX: subscribersAcceptRTX) }
         world.run(for: .seconds(2))
         #expect(world.allConnected())
         world.run(for: .seconds(1), media: true)
@@ -266,6 +268,18 @@ import Testing
         #expect(s.nacksSent > 0 && s.repairedPackets > 0, "publishers were asked and answered with RTX")
         #expect(s.nacksReceived > 0 && s.retransmissionsSent > 0, "subscribers were answered from the cache")
         print("5% loss: repaired fractions \(fractions.map { ($0 * 1000).rounded() / 10 }), stats \(s)")
+    }
+
+    /// Subscribers that did not negotiate RTX get the originals again (same sequence number,
+    /// the SRTP index protected a second time over the same bytes).
+    @Test func fivePercentLossIsRepairedWithOriginalsWithoutRTX() throws {
+        let (fractions, world) = try repairedFractions(loss: 0.05, seed: 13, subscribersAcceptRTX: false)
+        #expect(fractions.count == 6)
+        #expect(fractions.allSatisfy { $0 >= 0.95 }, "repaired: \(fractions)")
+        let s = world.router.stats
+        #expect(s.nacksReceived > 0 && s.retransmissionsSent > 0 && s.resendsRefused == 0, "\(s)")
+        #expect(world.clients.allSatisfy { $0.rtxReceived == 0 }, "no RTX stream was negotiated")
+        print("5% loss without RTX: repaired fractions \(fractions.map { ($0 * 1000).rounded() / 10 })")
     }
 
     @Test func twentyPercentLossIsMostlyRepaired() throws {
