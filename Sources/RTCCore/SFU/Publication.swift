@@ -302,30 +302,8 @@ public final class Publication {
         var marker: Bool?
         var vp9Out: (pictureID: UInt16, referenceDiffs: VP9ReferenceDiffs)?
         if dd != nil || vp9 != nil {
-            let decision: SVCFilterDecision
-            if let r = dd {
-                decision = s.svc.filter(descriptor: r.descriptor, frame: r.frame, structure: ddReaders[layer].structure,
-                                        structureGeneration: ddReaders[layer].structureGeneration,
-                                        activeDecodeTargets: ddReaders[layer].activeDecodeTargets, marker: header.marker)
-            } else if let d = vp9 {
-                decision = s.svc.filterVP9(d, timestamp: header.timestamp, marker: header.marker)
-            } else {
-                decision = .forward(marker: header.marker, switched: false)
-            }
-            if s.svc.keyframeNeeded, !keyframeRequested { requestKeyframe(layer: layer) }
-            guard decision.forward else {
-                switch decision.dropReason {
-                case .temporalLayerNotSelected?:
-                    s.drops.count(.temporalLayerNotSelected)
-                    if let d = vp9 { s.vp9IDs.drop(d) }
-                case .notAKeyframe?, .unknownStructure?: s.drops.count(.notAKeyframe)
-                default: s.drops.count(.layerNotSelected)
-                }
-                _ = s.sequence.drop(header.sequenceNumber)
-                return
-            }
-            if decision.marker != header.marker { marker = decision.marker }
-            if dd == nil, let d = vp9 { vp9Out = s.vp9IDs.map(d) }
+            guard let svc = svcDecision(s, header: header, layer: layer, vp9: vp9, dd: dd) else { return }
+            (marker, vp9Out) = svc
         }
         // VP8: temporal layers above the subscriber's limit are dropped whole, and the
         // picture ID / TL0PICIDX stay continuous across drops and layer switches.
@@ -375,6 +353,42 @@ public final class Publication {
         } catch {
             s.drops.count(.rewriteFailed)
         }
+    }
+
+    /// SVC (VP9, AV1) for one subscription and packet: nil when the packet is dropped (counted,
+    /// its sequence number given up), else the marker bit to write (nil: the source's) and the
+    /// VP9 picture ID and P_DIFFs. Out of line: VP8 and audio never get here, and the
+    /// per-copy loop stays small enough to inline.
+    @inline(never)
+    private func svcDecision(
+        _ s: Subscription, header: RTPHeader, layer: Int, vp9: VP9PayloadDescriptor?,
+        dd: DependencyDescriptorReader.Result?
+    ) -> (marker: Bool?, vp9: (pictureID: UInt16, referenceDiffs: VP9ReferenceDiffs)?)? {
+        let decision: SVCFilterDecision
+        if let r = dd {
+            decision = s.svc.filter(descriptor: r.descriptor, frame: r.frame, structure: ddReaders[layer].structure,
+                                    structureGeneration: ddReaders[layer].structureGeneration,
+                                    activeDecodeTargets: ddReaders[layer].activeDecodeTargets, marker: header.marker)
+        } else if let d = vp9 {
+            decision = s.svc.filterVP9(d, timestamp: header.timestamp, marker: header.marker)
+        } else {
+            return (nil, nil)
+        }
+        if s.svc.keyframeNeeded, !keyframeRequested { requestKeyframe(layer: layer) }
+        guard decision.forward else {
+            switch decision.dropReason {
+            case .temporalLayerNotSelected?:
+                s.drops.count(.temporalLayerNotSelected)
+                if let d = vp9 { s.vp9IDs.drop(d) }
+            case .notAKeyframe?, .unknownStructure?: s.drops.count(.notAKeyframe)
+            default: s.drops.count(.layerNotSelected)
+            }
+            _ = s.sequence.drop(header.sequenceNumber)
+            return nil
+        }
+        let marker: Bool? = decision.marker != header.marker ? decision.marker : nil
+        if dd == nil, let d = vp9 { return (marker, s.vp9IDs.map(d)) }
+        return (marker, nil)
     }
 
     // MARK: - Layer sizes
