@@ -24,8 +24,12 @@ class Chromium:
             f"--user-data-dir={self.profile}", f"--remote-debugging-port={port}",
             *extra_flags, "about:blank",
         ]
+        # With --disable-dev-shm-usage Chromium keeps its shared memory as files in TMPDIR
+        # (org.chromium.Chromium.*): inside the profile, they go with it in close().
+        tmp = os.path.join(self.profile, "tmp")
+        os.makedirs(tmp, exist_ok=True)
         self.proc = subprocess.Popen([CHROMIUM, *flags], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+                                     stderr=subprocess.DEVNULL, env=dict(os.environ, TMPDIR=tmp))
         deadline = time.time() + 20
         while True:
             try:
