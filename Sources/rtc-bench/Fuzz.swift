@@ -13,6 +13,9 @@ struct FuzzTarget: Sendable {
     let run: @Sendable (UnsafeRawBufferPointer) -> Bool
 }
 
+/// The SRTP target's sessions, reused across its mutation loop (which runs on one thread).
+nonisolated(unsafe) let srtpFuzzRunner = SRTPFuzz.Runner()
+
 let fuzzTargets: [FuzzTarget] = [
     FuzzTarget(name: "stun", corpusFolders: ["stun-corpus"], fixtureFolders: ["stun"],
                run: { STUNFuzz.fuzz($0) }),
@@ -31,7 +34,7 @@ let fuzzTargets: [FuzzTarget] = [
     FuzzTarget(name: "streams", corpusFolders: ["rtp-corpus", "crashes/rtp"], fixtureFolders: ["rtp"],
                run: { StreamsFuzz.fuzz($0) }),
     FuzzTarget(name: "srtp", corpusFolders: ["rtp-corpus", "rtcp-corpus", "crashes/rtp", "crashes/rtcp"],
-               fixtureFolders: ["rtp", "rtcp"], run: { SRTPFuzz.fuzz($0) }),
+               fixtureFolders: ["rtp", "rtcp"], run: { srtpFuzzRunner.fuzz($0) }),
     FuzzTarget(name: "dtls-fingerprint", corpusFolders: ["sdp-corpus"], fixtureFolders: ["sdp"],
                run: { DTLSFingerprint.fuzz($0) }),
 ]

@@ -13,7 +13,7 @@
 /// makes an update of the active decode targets valid "until the next update in RTP sequence
 /// number order"; a reordered older update is taken as it comes.
 public struct DependencyDescriptorReader: Sendable {
-    /// The structure in force (``hasStructure`` false: none yet, the placeholder is empty).
+    /// The structure in force; empty (no template, ``hasStructure`` false) until the first one arrives.
     public private(set) var structure = FrameDependencyStructure()
     /// Incremented each time a packet carries a structure that differs from the stored one:
     /// whoever caches values derived from it (a chosen decode target) recomputes them.

@@ -45,7 +45,7 @@ public struct FrameDependencyStructure: Sendable, Equatable {
     public private(set) var maxSpatialID: Int = 0
     public private(set) var maxTemporalID: Int = 0
 
-    /// An empty structure (no template): a placeholder until one is parsed.
+    /// An empty structure (no template), what a reader holds before the first one is parsed.
     public init() {}
 
     /// A structure from its parts (tests and senders).

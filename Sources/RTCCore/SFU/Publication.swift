@@ -79,10 +79,6 @@ public final class Publication {
         return sizesChanged
     }
 
-    /// The spatial layers the SVC stream of `layer` has (from its dependency descriptor
-    /// structure or VP9 scalability structure), 1 when it is not known to be scalable.
-    public var spatialLayerCount: Int { max(1, spatialSizes.count) }
-
     /// The temporal layers of the stream: from the dependency descriptor structure when there
     /// is one, else 3 (what browsers send: L1T3 simulcast layers, L3T3 SVC).
     public var temporalLayerCount: Int {
@@ -228,12 +224,17 @@ public final class Publication {
             ? try? VP9PayloadDescriptor.parse(header.payload(in: packet)) : nil
         if let d = vp9, !d.interPicturePredicted {
             learnSizes(from: d, payload: header.payload(in: packet), layer: layer)
-        } else if codec == .h264, !isPadding, codec.isKeyframeStart(header.payload(in: packet)),
-                  let sps = try? H264SequenceParameterSet.find(inPayload: header.payload(in: packet)) {
-            learnSize(layer: layer, width: sps.resolution.width, height: sps.resolution.height)
         }
-        // Parsed lazily, once per packet, only when some subscription is switching.
+        // Parsed lazily, once per packet, only when some subscription is switching (H.264:
+        // here already, to read the SPS a keyframe starts with).
         var keyframe: Bool?
+        if codec == .h264, !isPadding {
+            let isKey = codec.isKeyframeStart(header.payload(in: packet))
+            keyframe = isKey
+            if isKey, let sps = try? H264SequenceParameterSet.find(inPayload: header.payload(in: packet)) {
+                learnSize(layer: layer, width: sps.resolution.width, height: sps.resolution.height)
+            }
+        }
         subscriptionRefs.withUnsafeBufferPointer { refs in
             for ref in refs {
                 ref._withUnsafeGuaranteedRef { s in
@@ -421,6 +422,13 @@ public final class Publication {
     /// frame header's for the layer frame this packet starts.
     private func learnSizes(from d: VP9PayloadDescriptor, payload: UnsafeRawBufferPointer, layer: Int) {
         if let ss = d.scalabilityStructure {
+            // Every key picture repeats the structure: nothing to build when it is the same.
+            let n = min(ss.spatialLayerCount, 8)
+            if layerCount == 1, n == spatialSizes.count, (0..<n).allSatisfy({ i in
+                let r = ss.resolution(layer: i)
+                let known = spatialSizes[i]
+                return ss.hasResolutions ? known?.width == Int(r.width) && known?.height == Int(r.height) : known == nil
+            }) { return }
             var sizes = [(width: Int, height: Int)?](repeating: nil, count: min(ss.spatialLayerCount, 8))
             if ss.hasResolutions {
                 for i in sizes.indices {
